@@ -1,0 +1,273 @@
+#include "airgrad-wifi-driver.h"
+
+#include "model/airgrad-server-app.h"
+#include "model/airgrad-worker-app.h"
+
+#include "round/experiment.h"
+
+#include "ns3/basic-energy-source-helper.h"
+#include "ns3/boolean.h"
+#include "ns3/config.h"
+#include "ns3/double.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/internet-stack-helper.h"
+#include "ns3/ipv4-address-helper.h"
+#include "ns3/mobility-helper.h"
+#include "ns3/neighbor-cache-helper.h"
+#include "ns3/pointer.h"
+#include "ns3/queue-size.h"
+#include "ns3/rng-seed-manager.h"
+#include "ns3/simulator.h"
+#include "ns3/ssid.h"
+#include "ns3/sta-wifi-mac.h"
+#include "ns3/string.h"
+#include "ns3/traffic-control-helper.h"
+#include "ns3/uinteger.h"
+#include "ns3/wifi-mac-queue.h"
+#include "ns3/wifi-net-device.h"
+#include "ns3/wifi-phy-state-helper.h"
+#include "ns3/wifi-radio-energy-model-helper.h"
+#include "ns3/wifi-radio-energy-model.h"
+#include "ns3/yans-wifi-helper.h"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace ns3
+{
+namespace airgrad
+{
+
+namespace
+{
+
+constexpr uint16_t kPort = 9000;
+
+/// Everything the traces accumulate; read at the end of each round.
+struct Tally
+{
+    ::airgrad::NetworkCounters counters;
+    double airtimeS = 0.0;       ///< since the simulation began
+    uint64_t airBytes = 0;       ///< since the simulation began
+    double airtimeAtStart = 0.0; ///< at the start of round 1
+    uint64_t airBytesAtStart = 0;
+    double energyAtStart = 0.0;
+    Time start;
+    uint32_t associated = 0;
+    DeviceEnergyModelContainer radios;
+    ::airgrad::Experiment* experiment = nullptr;
+    ::airgrad::RoundObserver* observer = nullptr;
+
+    double RadioEnergyJ() const
+    {
+        double sum = 0.0;
+        for (auto it = radios.Begin(); it != radios.End(); ++it)
+        {
+            sum += (*it)->GetTotalEnergyConsumption();
+        }
+        return sum;
+    }
+};
+
+} // namespace
+
+void
+RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
+{
+    const ::airgrad::ExperimentConfig& config = experiment.Config();
+    const int workers = experiment.Workers();
+
+    RngSeedManager::SetSeed(1);
+    RngSeedManager::SetRun(config.seed + 1);
+    // The round deadline, not the MAC, decides what is too late; flow control keeps the queue short.
+    Config::SetDefault("ns3::WifiMacQueue::MaxSize", QueueSizeValue(QueueSize("100000p")));
+    Config::SetDefault("ns3::WifiMacQueue::MaxDelay", TimeValue(Seconds(1e6)));
+
+    NodeContainer ap;
+    ap.Create(1);
+    NodeContainer stations;
+    stations.Create(static_cast<uint32_t>(workers));
+
+    YansWifiChannelHelper channel = YansWifiChannelHelper::Default();
+    YansWifiPhyHelper phy;
+    phy.SetChannel(channel.Create());
+    phy.Set("ChannelSettings",
+            StringValue("{0, " + std::to_string(config.channelWidthMhz) + ", BAND_5GHZ, 0}"));
+    WifiHelper wifi;
+    wifi.SetStandard(WIFI_STANDARD_80211ax);
+    wifi.SetRemoteStationManager("ns3::IdealWifiManager");
+    WifiMacHelper mac;
+    const Ssid ssid("airgrad");
+    mac.SetType("ns3::StaWifiMac", "Ssid", SsidValue(ssid));
+    NetDeviceContainer staDevices = wifi.Install(phy, mac, stations);
+    mac.SetType("ns3::ApWifiMac", "Ssid", SsidValue(ssid), "EnableBeaconJitter", BooleanValue(false));
+    NetDeviceContainer apDevice = wifi.Install(phy, mac, ap);
+    int64_t stream = 100;
+    stream += wifi.AssignStreams(apDevice, stream);
+    wifi.AssignStreams(staDevices, stream);
+
+    MobilityHelper mobility;
+    Ptr<ListPositionAllocator> positions = CreateObject<ListPositionAllocator>();
+    positions->Add(Vector(0.0, 0.0, 0.0));
+    for (int m = 0; m < workers; ++m)
+    {
+        const double angle = 2.0 * M_PI * m / workers;
+        positions->Add(Vector(config.distanceM * std::cos(angle), config.distanceM * std::sin(angle), 0.0));
+    }
+    mobility.SetPositionAllocator(positions);
+    mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+    mobility.Install(ap);
+    mobility.Install(stations);
+
+    InternetStackHelper internet;
+    internet.Install(ap);
+    internet.Install(stations);
+    Ipv4AddressHelper addresses("10.1.0.0", "255.255.0.0");
+    const Ipv4InterfaceContainer apInterface = addresses.Assign(apDevice);
+    const Ipv4InterfaceContainer staInterfaces = addresses.Assign(staDevices);
+    // The default FqCoDel queue disc would drop long bursts of fragments; the MAC queue suffices.
+    TrafficControlHelper().Uninstall(apDevice);
+    TrafficControlHelper().Uninstall(staDevices);
+    // Static ARP entries: the first burst of fragments would overflow ARP's pending queue.
+    NeighborCacheHelper().PopulateNeighborCache();
+
+    Tally tally;
+    tally.experiment = &experiment;
+    tally.observer = &observer;
+    BasicEnergySourceHelper source;
+    // 1 MJ lasts about 10 simulated days of transmitting. Far larger budgets break ns-3: the energy
+    // model's time to depletion, Seconds(energy / (current * voltage)), overflows Time's int64
+    // nanoseconds and every transmission is then marked truncated (no station can associate).
+    source.Set("BasicEnergySourceInitialEnergyJ", DoubleValue(1e6));
+    EnergySourceContainer sources = source.Install(stations);
+    WifiRadioEnergyModelHelper radio;
+    tally.radios = radio.Install(staDevices, sources);
+
+    for (uint32_t i = 0; i < staDevices.GetN(); ++i)
+    {
+        Ptr<WifiPhy> staPhy = DynamicCast<WifiNetDevice>(staDevices.Get(i))->GetPhy();
+        staPhy->GetState()->TraceConnectWithoutContext(
+            "State",
+            MakeBoundCallback(
+                +[](Tally* t, Time, Time duration, WifiPhyState state) {
+                    if (state == WifiPhyState::TX)
+                    {
+                        t->airtimeS += duration.GetSeconds();
+                    }
+                },
+                &tally));
+        staPhy->TraceConnectWithoutContext(
+            "PhyTxBegin",
+            MakeBoundCallback(+[](Tally* t, Ptr<const Packet> p, double) { t->airBytes += p->GetSize(); },
+                              &tally));
+    }
+
+    ::airgrad::Server& server = experiment.GetServer();
+    Ptr<ServerApp> serverApp = CreateObject<ServerApp>();
+    serverApp->SetAttribute("Port", UintegerValue(kPort));
+    serverApp->SetAttribute("DatagramBytes", UintegerValue(static_cast<uint32_t>(config.fragmentBytes)));
+    serverApp->SetAttribute("Rounds", UintegerValue(static_cast<uint32_t>(config.rounds)));
+    serverApp->SetAttribute("RoundDeadline", TimeValue(Seconds(config.roundDeadlineS)));
+    std::vector<Address> workerAddresses;
+    for (int m = 0; m < workers; ++m)
+    {
+        workerAddresses.emplace_back(InetSocketAddress(staInterfaces.GetAddress(m), kPort));
+    }
+    serverApp->Setup(&server, workerAddresses);
+    ap.Get(0)->AddApplication(serverApp);
+    serverApp->SetStartTime(Seconds(0));
+
+    for (int m = 0; m < workers; ++m)
+    {
+        ::airgrad::Worker& worker = experiment.GetWorker(m);
+        Ptr<WorkerApp> app = CreateObject<WorkerApp>();
+        app->SetAttribute("Server", AddressValue(InetSocketAddress(apInterface.GetAddress(0), kPort)));
+        app->SetAttribute("Port", UintegerValue(kPort));
+        app->SetAttribute("DatagramBytes", UintegerValue(static_cast<uint32_t>(config.fragmentBytes)));
+        app->SetAttribute("ComputeTime",
+                          TimeValue(Seconds(config.secondsPerSample * static_cast<double>(worker.Samples()))));
+        app->SetWorker(&worker);
+        app->TraceConnectWithoutContext(
+            "UpdateSent",
+            MakeBoundCallback(+[](Tally* t, uint32_t, uint32_t bytes) {
+                t->counters.uplinkPayloadBits += 8ULL * bytes;
+            },
+                              &tally));
+        stations.Get(static_cast<uint32_t>(m))->AddApplication(app);
+        app->SetStartTime(Seconds(0));
+    }
+
+    serverApp->TraceConnectWithoutContext(
+        "ModelSent",
+        MakeBoundCallback(+[](Tally* t, uint32_t, uint32_t bytes, uint32_t recipients) {
+            t->counters.downlinkPayloadBits += 8ULL * bytes * recipients;
+        },
+                          &tally));
+    serverApp->TraceConnectWithoutContext(
+        "RoundEnded",
+        MakeBoundCallback(+[](Tally* t, uint32_t round, uint32_t applied, uint32_t lost) {
+            ::airgrad::NetworkCounters& c = t->counters;
+            c.simTimeS = (Simulator::Now() - t->start).GetSeconds();
+            c.airtimeS = t->airtimeS - t->airtimeAtStart;
+            c.uplinkAirBytes = t->airBytes - t->airBytesAtStart;
+            c.energyJ = t->RadioEnergyJ() - t->energyAtStart;
+            t->observer->OnRound(t->experiment->Evaluate(static_cast<int>(round), c,
+                                                         static_cast<int>(applied),
+                                                         static_cast<int>(lost)));
+        },
+                          &tally));
+
+    // Poll for association every 10 ms (beacons come every 102.4 ms); learning starts when all are in.
+    const Time associationLimit = Seconds(10);
+    std::function<void()> waitForAssociation;
+    waitForAssociation = [&]() {
+        tally.associated = 0;
+        for (uint32_t i = 0; i < staDevices.GetN(); ++i)
+        {
+            tally.associated += DynamicCast<StaWifiMac>(
+                                    DynamicCast<WifiNetDevice>(staDevices.Get(i))->GetMac())
+                                    ->IsAssociated()
+                                    ? 1
+                                    : 0;
+        }
+        if (tally.associated == staDevices.GetN())
+        {
+            tally.start = Simulator::Now();
+            tally.airtimeAtStart = tally.airtimeS;
+            tally.airBytesAtStart = tally.airBytes;
+            tally.energyAtStart = tally.RadioEnergyJ();
+            observer.OnRound(experiment.Evaluate(0, tally.counters, 0, 0));
+            serverApp->StartRounds();
+        }
+        else if (Simulator::Now() >= associationLimit)
+        {
+            Simulator::Stop();
+        }
+        else
+        {
+            Simulator::Schedule(MilliSeconds(10), waitForAssociation);
+        }
+    };
+    Simulator::Schedule(MilliSeconds(1), waitForAssociation);
+
+    Simulator::Run();
+    const uint32_t associated = tally.associated;
+    const uint32_t roundsDone = server.Round();
+    Simulator::Destroy();
+    if (associated < static_cast<uint32_t>(workers))
+    {
+        throw std::runtime_error("only " + std::to_string(associated) + " of " +
+                                 std::to_string(workers) +
+                                 " stations associated with the access point within 10 s; "
+                                 "reduce network.distance_m or network.workers");
+    }
+    if (roundsDone < static_cast<uint32_t>(config.rounds))
+    {
+        throw std::runtime_error("the Wi-Fi simulation stopped after round " +
+                                 std::to_string(roundsDone) + " of " + std::to_string(config.rounds));
+    }
+}
+
+} // namespace airgrad
+} // namespace ns3

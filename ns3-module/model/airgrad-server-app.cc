@@ -1,0 +1,171 @@
+#include "airgrad-server-app.h"
+
+#include "airgrad-fragment-header.h"
+
+#include "round/server.h"
+
+#include "ns3/abort.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/packet.h"
+#include "ns3/simulator.h"
+#include "ns3/socket.h"
+#include "ns3/trace-source-accessor.h"
+#include "ns3/uinteger.h"
+#include "ns3/udp-socket-factory.h"
+
+namespace ns3
+{
+namespace airgrad
+{
+
+NS_OBJECT_ENSURE_REGISTERED(ServerApp);
+
+TypeId
+ServerApp::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::airgrad::ServerApp")
+            .SetParent<Application>()
+            .SetGroupName("Airgrad")
+            .AddConstructor<ServerApp>()
+            .AddAttribute("Port",
+                          "Local UDP port on which updates arrive.",
+                          UintegerValue(9000),
+                          MakeUintegerAccessor(&ServerApp::m_port),
+                          MakeUintegerChecker<uint16_t>())
+            .AddAttribute("DatagramBytes",
+                          "UDP payload per fragment including the 14-byte fragment header, bytes.",
+                          UintegerValue(1400),
+                          MakeUintegerAccessor(&ServerApp::m_datagramBytes),
+                          MakeUintegerChecker<uint32_t>(FragmentHeader::kSize + 1, 65507))
+            .AddAttribute("Rounds",
+                          "Number of rounds; the simulation stops after the last one.",
+                          UintegerValue(1),
+                          MakeUintegerAccessor(&ServerApp::m_rounds),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("RoundDeadline",
+                          "Updates complete later than this after the round began are not "
+                          "applied, s.",
+                          TimeValue(Seconds(30)),
+                          MakeTimeAccessor(&ServerApp::m_deadline),
+                          MakeTimeChecker(NanoSeconds(1)))
+            .AddTraceSource("ModelSent",
+                            "The model of a round was handed to the socket (round, bytes, "
+                            "recipients).",
+                            MakeTraceSourceAccessor(&ServerApp::m_modelSent),
+                            "ns3::airgrad::ServerApp::ModelSentCallback")
+            .AddTraceSource("RoundEnded",
+                            "A round was applied (round, updates applied, updates lost or late).",
+                            MakeTraceSourceAccessor(&ServerApp::m_roundEnded),
+                            "ns3::airgrad::ServerApp::RoundEndedCallback");
+    return tid;
+}
+
+ServerApp::ServerApp() = default;
+
+void
+ServerApp::Setup(::airgrad::Server* server, std::vector<Address> workers)
+{
+    m_server = server;
+    m_workers = std::move(workers);
+    m_uplinks.assign(m_workers.size(), MessageReassembler());
+}
+
+void
+ServerApp::DoDispose()
+{
+    m_socket = nullptr;
+    m_server = nullptr;
+    Application::DoDispose();
+}
+
+void
+ServerApp::StartApplication()
+{
+    NS_ABORT_MSG_IF(m_server == nullptr, "ServerApp started without a server");
+    m_socket = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
+    NS_ABORT_MSG_IF(m_socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0,
+                    "ServerApp cannot bind UDP port " << m_port);
+    m_socket->SetRecvCallback(MakeCallback(&ServerApp::HandleRead, this));
+}
+
+void
+ServerApp::StopApplication()
+{
+    Simulator::Cancel(m_deadlineEvent);
+    Simulator::Cancel(m_startEvent);
+    if (m_socket)
+    {
+        m_socket->Close();
+        m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+    }
+}
+
+void
+ServerApp::StartRounds()
+{
+    StartRound();
+}
+
+void
+ServerApp::StartRound()
+{
+    const std::vector<uint8_t>& model = m_server->BeginRound();
+    m_arrived = 0;
+    for (const Address& worker : m_workers)
+    {
+        SendFragmented(m_socket, worker, m_server->Round(), FragmentHeader::kServer, model,
+                       m_datagramBytes);
+    }
+    m_modelSent(m_server->Round(), static_cast<uint32_t>(model.size()),
+                static_cast<uint32_t>(m_workers.size()));
+    m_deadlineEvent = Simulator::Schedule(m_deadline, &ServerApp::EndRound, this);
+}
+
+void
+ServerApp::EndRound()
+{
+    Simulator::Cancel(m_deadlineEvent);
+    const auto applied = static_cast<uint32_t>(m_server->EndRound());
+    const uint32_t round = m_server->Round();
+    m_roundEnded(round, applied, static_cast<uint32_t>(m_workers.size()) - applied);
+    if (round < m_rounds)
+    {
+        m_startEvent = Simulator::ScheduleNow(&ServerApp::StartRound, this);
+    }
+    else
+    {
+        Simulator::Stop();
+    }
+}
+
+void
+ServerApp::HandleRead(Ptr<Socket> socket)
+{
+    Ptr<Packet> packet;
+    Address from;
+    std::vector<uint8_t> chunk;
+    while ((packet = socket->RecvFrom(from)))
+    {
+        FragmentHeader header;
+        packet->RemoveHeader(header);
+        if (header.m_sender >= m_uplinks.size() || header.m_round != m_server->Round() ||
+            !m_deadlineEvent.IsRunning())
+        {
+            continue; // unknown sender, or a straggler of a finished round
+        }
+        chunk.resize(packet->GetSize());
+        packet->CopyData(chunk.data(), chunk.size());
+        MessageReassembler& uplink = m_uplinks[header.m_sender];
+        if (uplink.Add(header.m_round, header.m_index, header.m_count, header.m_messageBytes,
+                       chunk.data(), chunk.size()) &&
+            m_server->OnUplink(uplink.Message().data(), uplink.Message().size()) &&
+            ++m_arrived == m_workers.size())
+        {
+            EndRound();
+        }
+    }
+}
+
+} // namespace airgrad
+} // namespace ns3

@@ -1,0 +1,77 @@
+#ifndef AIRGRAD_SERVER_APP_H
+#define AIRGRAD_SERVER_APP_H
+
+#include "message-reassembler.h"
+
+#include "ns3/address.h"
+#include "ns3/application.h"
+#include "ns3/event-id.h"
+#include "ns3/nstime.h"
+#include "ns3/traced-callback.h"
+
+#include <vector>
+
+namespace airgrad
+{
+class Server;
+}
+
+namespace ns3
+{
+
+class Socket;
+
+namespace airgrad
+{
+
+/**
+ * \brief The parameter server on the access point. Each round it sends the model to every worker
+ * (unicast UDP fragments), keeps the updates that are complete before the deadline, and ends the
+ * round when all are in or the deadline passes; then the next round starts at once.
+ * Rounds begin when StartRounds() is called (after the stations have associated).
+ */
+class ServerApp : public Application
+{
+  public:
+    static TypeId GetTypeId();
+    ServerApp();
+
+    /// The core server (not owned; must outlive the simulation) and the workers' addresses.
+    void Setup(::airgrad::Server* server, std::vector<Address> workers);
+    /// Starts round 1 now.
+    void StartRounds();
+
+    /// Signature of the ModelSent trace: round, message bytes, number of recipients.
+    typedef void (*ModelSentCallback)(uint32_t round, uint32_t bytes, uint32_t recipients);
+    /// Signature of the RoundEnded trace: round, updates applied, updates lost or late.
+    typedef void (*RoundEndedCallback)(uint32_t round, uint32_t applied, uint32_t lost);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    void StartApplication() override;
+    void StopApplication() override;
+    void StartRound();
+    void EndRound();
+    void HandleRead(Ptr<Socket> socket);
+
+    ::airgrad::Server* m_server = nullptr;
+    std::vector<Address> m_workers;
+    uint16_t m_port = 0;
+    uint32_t m_datagramBytes = 0;
+    uint32_t m_rounds = 0;
+    Time m_deadline;
+    Ptr<Socket> m_socket;
+    EventId m_deadlineEvent;
+    EventId m_startEvent;
+    std::vector<MessageReassembler> m_uplinks; ///< per worker
+    uint32_t m_arrived = 0;
+    TracedCallback<uint32_t, uint32_t, uint32_t> m_modelSent;
+    TracedCallback<uint32_t, uint32_t, uint32_t> m_roundEnded;
+};
+
+} // namespace airgrad
+} // namespace ns3
+
+#endif

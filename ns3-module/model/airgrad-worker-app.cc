@@ -1,0 +1,130 @@
+#include "airgrad-worker-app.h"
+
+#include "airgrad-fragment-header.h"
+
+#include "round/worker.h"
+
+#include "ns3/abort.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/packet.h"
+#include "ns3/simulator.h"
+#include "ns3/socket.h"
+#include "ns3/trace-source-accessor.h"
+#include "ns3/uinteger.h"
+#include "ns3/udp-socket-factory.h"
+
+namespace ns3
+{
+namespace airgrad
+{
+
+NS_OBJECT_ENSURE_REGISTERED(WorkerApp);
+
+TypeId
+WorkerApp::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::airgrad::WorkerApp")
+            .SetParent<Application>()
+            .SetGroupName("Airgrad")
+            .AddConstructor<WorkerApp>()
+            .AddAttribute("Server",
+                          "Address and port of the parameter server.",
+                          AddressValue(),
+                          MakeAddressAccessor(&WorkerApp::m_server),
+                          MakeAddressChecker())
+            .AddAttribute("Port",
+                          "Local UDP port on which the model arrives.",
+                          UintegerValue(9000),
+                          MakeUintegerAccessor(&WorkerApp::m_port),
+                          MakeUintegerChecker<uint16_t>())
+            .AddAttribute("DatagramBytes",
+                          "UDP payload per fragment including the 14-byte fragment header, bytes.",
+                          UintegerValue(1400),
+                          MakeUintegerAccessor(&WorkerApp::m_datagramBytes),
+                          MakeUintegerChecker<uint32_t>(FragmentHeader::kSize + 1, 65507))
+            .AddAttribute("ComputeTime",
+                          "Time between receiving the model and sending the update, s.",
+                          TimeValue(Seconds(0)),
+                          MakeTimeAccessor(&WorkerApp::m_computeTime),
+                          MakeTimeChecker(Seconds(0)))
+            .AddTraceSource("UpdateSent",
+                            "An encoded update was handed to the socket (round, bytes).",
+                            MakeTraceSourceAccessor(&WorkerApp::m_updateSent),
+                            "ns3::airgrad::WorkerApp::UpdateSentCallback");
+    return tid;
+}
+
+WorkerApp::WorkerApp() = default;
+
+void
+WorkerApp::SetWorker(::airgrad::Worker* worker)
+{
+    m_worker = worker;
+}
+
+void
+WorkerApp::DoDispose()
+{
+    m_socket = nullptr;
+    m_worker = nullptr;
+    Application::DoDispose();
+}
+
+void
+WorkerApp::StartApplication()
+{
+    NS_ABORT_MSG_IF(m_worker == nullptr, "WorkerApp started without a worker");
+    m_socket = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
+    NS_ABORT_MSG_IF(m_socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0,
+                    "WorkerApp cannot bind UDP port " << m_port);
+    m_socket->SetRecvCallback(MakeCallback(&WorkerApp::HandleRead, this));
+}
+
+void
+WorkerApp::StopApplication()
+{
+    Simulator::Cancel(m_sendEvent);
+    if (m_socket)
+    {
+        m_socket->Close();
+        m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+    }
+}
+
+void
+WorkerApp::HandleRead(Ptr<Socket> socket)
+{
+    Ptr<Packet> packet;
+    Address from;
+    std::vector<uint8_t> chunk;
+    while ((packet = socket->RecvFrom(from)))
+    {
+        FragmentHeader header;
+        packet->RemoveHeader(header);
+        chunk.resize(packet->GetSize());
+        packet->CopyData(chunk.data(), chunk.size());
+        if (header.m_sender != FragmentHeader::kServer ||
+            !m_model.Add(header.m_round, header.m_index, header.m_count, header.m_messageBytes,
+                         chunk.data(), chunk.size()))
+        {
+            continue;
+        }
+        const std::vector<uint8_t>& model = m_model.Message();
+        m_worker->OnModel(model.data(), model.size(), m_update);
+        // A newer model supersedes an update still being computed.
+        Simulator::Cancel(m_sendEvent);
+        m_sendEvent = Simulator::Schedule(m_computeTime, &WorkerApp::SendUpdate, this, header.m_round);
+    }
+}
+
+void
+WorkerApp::SendUpdate(uint32_t round)
+{
+    SendFragmented(m_socket, m_server, round, static_cast<uint16_t>(m_worker->Id()), m_update,
+                   m_datagramBytes);
+    m_updateSent(round, static_cast<uint32_t>(m_update.size()));
+}
+
+} // namespace airgrad
+} // namespace ns3

@@ -1,0 +1,68 @@
+#ifndef AIRGRAD_WORKER_APP_H
+#define AIRGRAD_WORKER_APP_H
+
+#include "message-reassembler.h"
+
+#include "ns3/address.h"
+#include "ns3/application.h"
+#include "ns3/event-id.h"
+#include "ns3/nstime.h"
+#include "ns3/traced-callback.h"
+
+#include <vector>
+
+namespace airgrad
+{
+class Worker;
+}
+
+namespace ns3
+{
+
+class Socket;
+class Packet;
+
+namespace airgrad
+{
+
+/**
+ * \brief A learning worker on a station: receives the model (UDP fragments), computes its update
+ * with the core ::airgrad::Worker, waits the compute time, and uploads the encoded bytes.
+ */
+class WorkerApp : public Application
+{
+  public:
+    static TypeId GetTypeId();
+    WorkerApp();
+
+    /// The core worker this application runs (not owned; must outlive the simulation).
+    void SetWorker(::airgrad::Worker* worker);
+
+    /// Signature of the UpdateSent trace: round, encoded message size in bytes.
+    typedef void (*UpdateSentCallback)(uint32_t round, uint32_t bytes);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    void StartApplication() override;
+    void StopApplication() override;
+    void HandleRead(Ptr<Socket> socket);
+    void SendUpdate(uint32_t round);
+
+    ::airgrad::Worker* m_worker = nullptr;
+    Address m_server;            ///< server address and port
+    uint16_t m_port = 0;         ///< local port for the model
+    uint32_t m_datagramBytes = 0;
+    Time m_computeTime;
+    Ptr<Socket> m_socket;
+    EventId m_sendEvent;
+    MessageReassembler m_model;
+    std::vector<uint8_t> m_update;
+    TracedCallback<uint32_t, uint32_t> m_updateSent;
+};
+
+} // namespace airgrad
+} // namespace ns3
+
+#endif

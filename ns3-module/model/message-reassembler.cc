@@ -1,0 +1,58 @@
+#include "message-reassembler.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace ns3
+{
+namespace airgrad
+{
+
+uint16_t
+FragmentCount(uint32_t messageBytes, uint32_t maxChunk)
+{
+    return static_cast<uint16_t>(std::max<uint32_t>(1, (messageBytes + maxChunk - 1) / maxChunk));
+}
+
+uint32_t
+ChunkBytes(uint32_t messageBytes, uint16_t count)
+{
+    return (messageBytes + count - 1) / count;
+}
+
+bool
+MessageReassembler::Add(uint32_t round, uint16_t index, uint16_t count, uint32_t messageBytes,
+                        const uint8_t* data, size_t size)
+{
+    if (round < m_round || count == 0 || index >= count)
+    {
+        return false;
+    }
+    if (round > m_round || m_buffer.size() != messageBytes || m_count != count)
+    {
+        if (round == m_round && m_complete)
+        {
+            return false; // inconsistent fragment of a finished message
+        }
+        m_round = round;
+        m_count = count;
+        m_received = 0;
+        m_complete = false;
+        m_buffer.assign(messageBytes, 0);
+        m_have.assign(count, 0);
+    }
+    const uint32_t chunk = ChunkBytes(messageBytes, count);
+    const uint64_t offset = static_cast<uint64_t>(index) * chunk;
+    const uint64_t expected = std::min<uint64_t>(chunk, messageBytes - std::min<uint64_t>(offset, messageBytes));
+    if (m_complete || m_have[index] || size != expected)
+    {
+        return false;
+    }
+    std::memcpy(m_buffer.data() + offset, data, size);
+    m_have[index] = 1;
+    m_complete = ++m_received == m_count;
+    return m_complete;
+}
+
+} // namespace airgrad
+} // namespace ns3

@@ -1,0 +1,266 @@
+// The airgrad executable: run a scenario, list what exists, document every key.
+
+#include "cli/progress.h"
+#include "helper/airgrad-wifi-driver.h"
+#include "method/method-factory.h"
+#include "round/experiment.h"
+#include "round/metrics-writer.h"
+#include "round/round-engine.h"
+#include "scenario/scenario-config.h"
+
+#include <boost/program_options.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace airgrad {
+namespace {
+
+constexpr int kUsageError = 2;
+
+const char* kUsage = "usage: airgrad run SCENARIO.ini [--set section.key=value]... [--out DIR]\n"
+                     "       airgrad list\n"
+                     "       airgrad --help | run --help | --version\n";
+
+void
+PrintRunHelp()
+{
+    std::cout << kUsage << "\n"
+              << "airgrad run: train with the scenario's method over its network and write\n"
+                 "DIR/metrics.csv (one row per round) and DIR/run.json (configuration and summary).\n"
+                 "DIR defaults to results/<run.name>. Progress goes to stderr.\n\n"
+                 "  --set section.key=value   override a scenario key (repeatable)\n"
+                 "  --out DIR                 output directory\n\n"
+                 "Scenario keys (INI sections; 'key = default (unit)'):\n"
+              << ScenarioHelp();
+}
+
+void
+PrintList()
+{
+    std::cout << "methods (method.name):\n";
+    for (const auto& m : MethodCatalogue())
+    {
+        std::cout << "  " << m.name << std::string(m.name.size() < 14 ? 14 - m.name.size() : 1, ' ')
+                  << m.description << "\n";
+    }
+    std::cout << "problems (problem.type):\n"
+              << "  least-squares 1/(2n)||Ax - b||^2 + (l2/2)||x||^2 on synthetic linear-regression data\n"
+              << "  logistic      L2-regularised binary logistic regression on synthetic data\n"
+              << "network kinds (network.kind):\n"
+              << "  ideal         every message arrives at once: no time, loss, airtime or energy\n"
+              << "  wifi          ns-3 802.11ax at 5 GHz: an AP (server) and one station per worker\n";
+}
+
+/// Sends each record to several observers.
+class Fanout : public RoundObserver
+{
+  public:
+    explicit Fanout(std::vector<RoundObserver*> targets)
+        : m_targets(std::move(targets))
+    {
+    }
+    void OnRound(const RoundRecord& r) override
+    {
+        for (RoundObserver* t : m_targets)
+        {
+            t->OnRound(r);
+        }
+        m_last = r;
+    }
+    const RoundRecord& Last() const { return m_last; }
+
+  private:
+    std::vector<RoundObserver*> m_targets;
+    RoundRecord m_last;
+};
+
+JsonObject
+SummaryJson(const RoundRecord& r)
+{
+    JsonObject s;
+    s.Add("rounds", static_cast<long long>(r.round))
+        .Add("sim_time_s", r.network.simTimeS)
+        .Add("train_loss", r.trainLoss)
+        .Add("loss_gap", r.lossGap)
+        .Add("grad_norm_sq", r.gradNormSq);
+    if (r.testAccuracy)
+    {
+        s.Add("test_accuracy", *r.testAccuracy);
+    }
+    s.Add("uplink_payload_bits", static_cast<long long>(r.network.uplinkPayloadBits))
+        .Add("downlink_payload_bits", static_cast<long long>(r.network.downlinkPayloadBits))
+        .Add("uplink_air_bytes", static_cast<long long>(r.network.uplinkAirBytes))
+        .Add("airtime_s", r.network.airtimeS)
+        .Add("energy_j", r.network.energyJ);
+    return s;
+}
+
+int
+Run(int argc, char** argv)
+{
+    po::options_description opts;
+    opts.add_options()("help,h", "")("set", po::value<std::vector<std::string>>()->composing(), "")(
+        "out", po::value<std::string>(), "")("scenario", po::value<std::string>(), "");
+    po::positional_options_description positional;
+    positional.add("scenario", 1);
+    po::variables_map vm;
+    try
+    {
+        po::store(po::command_line_parser(argc, argv).options(opts).positional(positional).run(), vm);
+    }
+    catch (const po::error& e)
+    {
+        std::cerr << "airgrad run: " << e.what() << "\n" << kUsage;
+        return kUsageError;
+    }
+    if (vm.count("help"))
+    {
+        PrintRunHelp();
+        return 0;
+    }
+    if (!vm.count("scenario"))
+    {
+        std::cerr << "airgrad run: missing SCENARIO.ini\n" << kUsage;
+        return kUsageError;
+    }
+    const std::string scenarioPath = vm["scenario"].as<std::string>();
+    const auto overrides = vm.count("set") ? vm["set"].as<std::vector<std::string>>()
+                                           : std::vector<std::string>{};
+    Scenario scenario;
+    try
+    {
+        scenario = LoadScenario(scenarioPath, overrides);
+    }
+    catch (const std::invalid_argument& e)
+    {
+        std::cerr << "airgrad: error: " << e.what() << "\n";
+        return kUsageError;
+    }
+    const ExperimentConfig& config = scenario.config;
+    const fs::path out = vm.count("out") ? fs::path(vm["out"].as<std::string>())
+                                         : fs::path("results") / config.name;
+
+    const auto started = std::chrono::steady_clock::now();
+    std::unique_ptr<Experiment> experiment;
+    try
+    {
+        experiment = std::make_unique<Experiment>(config);
+    }
+    catch (const std::invalid_argument& e)
+    {
+        std::cerr << "airgrad: error: " << e.what() << "\n";
+        return kUsageError;
+    }
+
+    // A directory with run.json holds a finished run: drop an old one before writing anything.
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    if (ec)
+    {
+        std::cerr << "airgrad: error: cannot create output directory " << out << ": " << ec.message() << "\n";
+        return 1;
+    }
+    fs::remove(out / "run.json", ec);
+    fs::remove(out / "metrics.csv", ec);
+
+    CsvMetricsWriter csv((out / "metrics.csv").string());
+    const bool wifi = config.networkKind == "wifi";
+    ProgressReporter progress(config.rounds, wifi);
+    Fanout fanout({&csv, &progress});
+    std::cerr << "airgrad: " << config.name << ": " << config.method.name << " on " << config.problemType
+              << " (d = " << experiment->Dimension() << ", M = " << config.workers << ") over "
+              << config.networkKind << ", " << config.rounds << " rounds -> " << out.string() << "\n";
+    if (wifi)
+    {
+        ns3::airgrad::RunWifi(*experiment, fanout);
+    }
+    else
+    {
+        RunIdeal(*experiment, fanout);
+    }
+    progress.Finish();
+    csv.Commit();
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+    JsonObject resolved;
+    for (const auto& [key, value] : scenario.resolved)
+    {
+        resolved.Add(key, value);
+    }
+    JsonObject derived;
+    derived.Add("dimension", static_cast<long long>(experiment->Dimension()))
+        .Add("step", experiment->Step())
+        .Add("smoothness_L", experiment->SmoothnessL())
+        .Add("f_star", experiment->FStar())
+        .Add("f_star_grad_norm", experiment->FStarGradNorm());
+    if (config.method.name == "topk-ef")
+    {
+        derived.Add("k", static_cast<long long>(ResolveK(config.method, experiment->Dimension())));
+    }
+    JsonObject run;
+    run.Add("airgrad_version", AIRGRAD_VERSION)
+        .Add("git_commit", AIRGRAD_GIT_COMMIT)
+        .Add("scenario_file", scenarioPath)
+        .Add("seed", static_cast<long long>(config.seed))
+        .Add("wall_clock_s", wall)
+        .Add("config", resolved)
+        .Add("derived", derived)
+        .Add("summary", SummaryJson(fanout.Last()));
+    WriteFileAtomically((out / "run.json").string(), run.ToString() + "\n");
+    std::cerr << "airgrad: done in " << wall << " s; wrote " << (out / "metrics.csv").string() << " and "
+              << (out / "run.json").string() << "\n";
+    return 0;
+}
+
+} // namespace
+} // namespace airgrad
+
+int
+main(int argc, char** argv)
+{
+    using namespace airgrad;
+    const std::string command = argc > 1 ? argv[1] : "";
+    try
+    {
+        if (command == "run")
+        {
+            return Run(argc - 1, argv + 1);
+        }
+        if (command == "list")
+        {
+            PrintList();
+            return 0;
+        }
+        if (command == "--help" || command == "-h" || command == "help")
+        {
+            std::cout << "airgrad " << AIRGRAD_VERSION
+                      << ": which gradient-compression method trains fastest, and with the least\n"
+                         "energy, over a given radio link?\n\n";
+            PrintRunHelp();
+            return 0;
+        }
+        if (command == "--version")
+        {
+            std::cout << "airgrad " << AIRGRAD_VERSION << " (" << AIRGRAD_GIT_COMMIT << ")\n";
+            return 0;
+        }
+        std::cerr << (command.empty() ? std::string("airgrad: missing command")
+                                      : "airgrad: unknown command '" + command + "'")
+                  << "\n"
+                  << kUsage;
+        return kUsageError;
+    }
+    catch (const std::exception& e)
+    {
+        std::cerr << "\nairgrad: error: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,39 @@
+#ifndef AIRGRAD_CORE_RNG_H
+#define AIRGRAD_CORE_RNG_H
+
+#include <cstdint>
+
+namespace airgrad {
+
+/**
+ * \brief The project's one random engine: xoshiro256** seeded through splitmix64.
+ *
+ * The standard library's distributions differ between implementations, so uniform, normal and
+ * Bernoulli draws are defined here: the same seed gives the same numbers on every platform.
+ */
+class Rng
+{
+  public:
+    explicit Rng(uint64_t seed);
+
+    /// A generator for a sub-stream (worker, purpose) that is independent of this one's draws.
+    static Rng Derive(uint64_t seed, uint64_t stream);
+
+    uint64_t NextU64();
+    /// Uniform on [0, 1) with 53 random bits.
+    double Uniform01();
+    /// Uniform integer on [0, n), n > 0, without modulo bias.
+    uint64_t UniformInt(uint64_t n);
+    /// Standard normal (Box-Muller; the second value is cached).
+    double Normal();
+    bool Bernoulli(double p);
+
+  private:
+    uint64_t m_s[4];
+    bool m_hasSpare = false;
+    double m_spare = 0.0;
+};
+
+} // namespace airgrad
+
+#endif

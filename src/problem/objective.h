@@ -1,0 +1,51 @@
+#ifndef AIRGRAD_PROBLEM_OBJECTIVE_H
+#define AIRGRAD_PROBLEM_OBJECTIVE_H
+
+#include "problem/problem.h"
+
+#include <vector>
+
+namespace airgrad {
+
+/**
+ * \brief The global objective f = (1/M) sum_m f_m over the workers' shards (non-owning).
+ */
+class GlobalObjective
+{
+  public:
+    explicit GlobalObjective(std::vector<const Problem*> shards);
+
+    Eigen::Index Dimension() const { return m_dim; }
+    int Shards() const { return static_cast<int>(m_shards.size()); }
+    double Loss(const Eigen::Ref<const Eigen::VectorXd>& x) const;
+    void Gradient(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<Eigen::VectorXd> out) const;
+
+    /**
+     * \brief Smoothness constant L of f: the largest eigenvalue of the mean smoothness operator,
+     * by power iteration to a relative change below 1e-12 (at most 5000 iterations).
+     */
+    double SmoothnessL() const;
+
+    struct Optimum
+    {
+        Eigen::VectorXd x;
+        double loss;         ///< f*
+        double gradNorm;     ///< ||grad f(x*)||_2 reached
+        int newtonSteps;
+    };
+
+    /**
+     * \brief Minimiser of f by damped Newton (Armijo backtracking) from 0, until the gradient norm
+     * is at most `gradTol` or stops decreasing. For least squares one step is the closed form.
+     */
+    Optimum Minimise(double gradTol = 1e-12) const;
+
+  private:
+    std::vector<const Problem*> m_shards;
+    Eigen::Index m_dim;
+    mutable Eigen::VectorXd m_scratch;
+};
+
+} // namespace airgrad
+
+#endif

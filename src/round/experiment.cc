@@ -1,0 +1,99 @@
+#include "round/experiment.h"
+
+#include "data/partition.h"
+#include "data/synthetic.h"
+#include "method/method-factory.h"
+#include "problem/least-squares-problem.h"
+#include "problem/logistic-problem.h"
+
+#include <stdexcept>
+
+namespace airgrad {
+
+namespace {
+
+std::unique_ptr<Problem>
+MakeProblem(const std::string& type, Dataset data, double l2)
+{
+    if (type == "least-squares")
+    {
+        return std::make_unique<LeastSquaresProblem>(std::move(data), l2);
+    }
+    if (type == "logistic")
+    {
+        return std::make_unique<LogisticProblem>(std::move(data), l2);
+    }
+    throw std::invalid_argument("problem.type = '" + type +
+                                "' is not a problem; allowed: least-squares, logistic");
+}
+
+} // namespace
+
+Experiment::Experiment(const ExperimentConfig& config)
+    : m_config(config)
+{
+    SyntheticSpec spec;
+    spec.samples = config.samples;
+    spec.testSamples = config.testSamples;
+    spec.features = config.features;
+    spec.noise = config.noise;
+    spec.conditionNumber = config.conditionNumber;
+    spec.seed = config.seed;
+    SyntheticData data = config.problemType == "least-squares" ? MakeRegressionData(spec)
+                                                               : MakeBinaryData(spec);
+    if (config.samples < config.workers)
+    {
+        throw std::invalid_argument("problem.samples = " + std::to_string(config.samples) +
+                                    " is fewer than network.workers = " +
+                                    std::to_string(config.workers) + "; every worker needs a sample");
+    }
+    const auto shards = PartitionIid(data.train.Samples(), config.workers, config.seed);
+    std::vector<const Problem*> views;
+    for (const auto& rows : shards)
+    {
+        m_shards.push_back(MakeProblem(config.problemType, Subset(data.train, rows), config.l2));
+        views.push_back(m_shards.back().get());
+    }
+    if (data.test.Samples() > 0)
+    {
+        m_test = MakeProblem(config.problemType, std::move(data.test), config.l2);
+    }
+    m_objective = std::make_unique<GlobalObjective>(views);
+    m_smoothnessL = m_objective->SmoothnessL();
+    m_optimum = m_objective->Minimise();
+    m_step = config.step > 0.0 ? config.step : DefaultStep(config.method, m_smoothnessL);
+
+    const Eigen::Index d = m_objective->Dimension();
+    for (int m = 0; m < config.workers; ++m)
+    {
+        m_workers.push_back(std::make_unique<Worker>(static_cast<uint32_t>(m),
+                                                     *m_shards[static_cast<size_t>(m)],
+                                                     CreateWorkerCodec(config.method, d)));
+    }
+    m_server = std::make_unique<Server>(Eigen::VectorXd::Zero(d),
+                                        CreateServerCodec(config.method, d, config.workers),
+                                        m_step, config.workers, config.modelValues);
+    m_gradient.resize(d);
+}
+
+RoundRecord
+Experiment::Evaluate(int round, const NetworkCounters& network, int applied, int lost) const
+{
+    RoundRecord r;
+    r.round = round;
+    const Eigen::VectorXd& x = m_server->Model();
+    r.trainLoss = m_objective->Loss(x);
+    r.lossGap = r.trainLoss - m_optimum.loss;
+    m_objective->Gradient(x, m_gradient);
+    r.gradNormSq = m_gradient.squaredNorm();
+    if (m_test)
+    {
+        r.testAccuracy = m_test->Accuracy(x);
+    }
+    r.network = network;
+    r.updatesApplied = applied;
+    r.updatesLost = lost;
+    return r;
+}
+
+} // namespace airgrad

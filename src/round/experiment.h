@@ -1,0 +1,56 @@
+#ifndef AIRGRAD_ROUND_EXPERIMENT_H
+#define AIRGRAD_ROUND_EXPERIMENT_H
+
+#include "problem/objective.h"
+#include "problem/problem.h"
+#include "round/experiment-config.h"
+#include "round/round-record.h"
+#include "round/server.h"
+#include "round/worker.h"
+
+#include <memory>
+#include <vector>
+
+namespace airgrad {
+
+/**
+ * \brief One run's learning side, built from a config: data, shards, workers, server, the global
+ * objective with its exact f* and L, and the evaluation of a metrics row. Drivers (the ideal
+ * RoundEngine, the ns-3 module) move the bytes between its workers and its server.
+ */
+class Experiment
+{
+  public:
+    /// Builds everything; throws std::invalid_argument on an inconsistent config.
+    explicit Experiment(const ExperimentConfig& config);
+
+    const ExperimentConfig& Config() const { return m_config; }
+    int Workers() const { return static_cast<int>(m_workers.size()); }
+    Worker& GetWorker(int m) { return *m_workers[static_cast<size_t>(m)]; }
+    Server& GetServer() { return *m_server; }
+    Eigen::Index Dimension() const { return m_objective->Dimension(); }
+
+    double SmoothnessL() const { return m_smoothnessL; }
+    double FStar() const { return m_optimum.loss; }
+    double FStarGradNorm() const { return m_optimum.gradNorm; }
+    double Step() const { return m_step; }
+
+    /// The metrics row for the server's current model.
+    RoundRecord Evaluate(int round, const NetworkCounters& network, int applied, int lost) const;
+
+  private:
+    ExperimentConfig m_config;
+    std::vector<std::unique_ptr<Problem>> m_shards;
+    std::unique_ptr<Problem> m_test;
+    std::unique_ptr<GlobalObjective> m_objective;
+    GlobalObjective::Optimum m_optimum;
+    double m_smoothnessL = 0.0;
+    double m_step = 0.0;
+    std::vector<std::unique_ptr<Worker>> m_workers;
+    std::unique_ptr<Server> m_server;
+    mutable Eigen::VectorXd m_gradient;
+};
+
+} // namespace airgrad
+
+#endif

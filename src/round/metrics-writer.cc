@@ -1,0 +1,203 @@
+#include "round/metrics-writer.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+namespace airgrad {
+
+std::string
+FormatNumber(double v)
+{
+    if (std::isnan(v))
+    {
+        return "nan";
+    }
+    if (std::isinf(v))
+    {
+        return v > 0 ? "inf" : "-inf";
+    }
+    char buffer[32];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
+    return std::string(buffer, result.ptr);
+}
+
+void
+WriteFileAtomically(const std::string& path, const std::string& content)
+{
+    const std::string part = path + ".part";
+    {
+        std::ofstream out(part, std::ios::binary | std::ios::trunc);
+        out << content;
+        out.flush();
+        if (!out)
+        {
+            throw std::runtime_error("cannot write " + part);
+        }
+    }
+    if (std::rename(part.c_str(), path.c_str()) != 0)
+    {
+        throw std::runtime_error("cannot rename " + part + " to " + path);
+    }
+}
+
+const std::vector<std::string>&
+MetricsColumns()
+{
+    static const std::vector<std::string> columns = {
+        "round",          "sim_time_s",          "train_loss",        "loss_gap",
+        "grad_norm_sq",   "test_accuracy",       "uplink_payload_bits", "downlink_payload_bits",
+        "uplink_air_bytes", "airtime_s",         "energy_j",          "updates_applied",
+        "updates_lost"};
+    return columns;
+}
+
+CsvMetricsWriter::CsvMetricsWriter(std::string path)
+    : m_path(std::move(path)),
+      m_out(m_path + ".part", std::ios::trunc)
+{
+    if (!m_out)
+    {
+        throw std::runtime_error("cannot write " + m_path + ".part");
+    }
+    const auto& columns = MetricsColumns();
+    for (size_t i = 0; i < columns.size(); ++i)
+    {
+        m_out << (i ? "," : "") << columns[i];
+    }
+    m_out << '\n';
+}
+
+void
+CsvMetricsWriter::OnRound(const RoundRecord& r)
+{
+    const NetworkCounters& n = r.network;
+    m_out << r.round << ',' << FormatNumber(n.simTimeS) << ',' << FormatNumber(r.trainLoss) << ','
+          << FormatNumber(r.lossGap) << ',' << FormatNumber(r.gradNormSq) << ','
+          << (r.testAccuracy ? FormatNumber(*r.testAccuracy) : "") << ',' << n.uplinkPayloadBits
+          << ',' << n.downlinkPayloadBits << ',' << n.uplinkAirBytes << ','
+          << FormatNumber(n.airtimeS) << ',' << FormatNumber(n.energyJ) << ',' << r.updatesApplied
+          << ',' << r.updatesLost << '\n';
+    m_out.flush(); // a watcher sees each round as it ends
+}
+
+void
+CsvMetricsWriter::Commit()
+{
+    m_out.close();
+    if (!m_out)
+    {
+        throw std::runtime_error("cannot write " + m_path + ".part");
+    }
+    if (std::rename((m_path + ".part").c_str(), m_path.c_str()) != 0)
+    {
+        throw std::runtime_error("cannot rename " + m_path + ".part to " + m_path);
+    }
+}
+
+namespace {
+
+std::string
+Quote(const std::string& s)
+{
+    std::string out = "\"";
+    for (char c : s)
+    {
+        switch (c)
+        {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20)
+            {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            }
+            else
+            {
+                out += c;
+            }
+        }
+    }
+    return out + "\"";
+}
+
+} // namespace
+
+JsonObject&
+JsonObject::Add(const std::string& key, const std::string& value)
+{
+    m_members.emplace_back(key, Quote(value));
+    return *this;
+}
+
+JsonObject&
+JsonObject::Add(const std::string& key, const char* value)
+{
+    return Add(key, std::string(value));
+}
+
+JsonObject&
+JsonObject::Add(const std::string& key, double value)
+{
+    m_members.emplace_back(key, std::isfinite(value) ? FormatNumber(value) : "null");
+    return *this;
+}
+
+JsonObject&
+JsonObject::Add(const std::string& key, long long value)
+{
+    m_members.emplace_back(key, std::to_string(value));
+    return *this;
+}
+
+JsonObject&
+JsonObject::Add(const std::string& key, bool value)
+{
+    m_members.emplace_back(key, value ? "true" : "false");
+    return *this;
+}
+
+JsonObject&
+JsonObject::Add(const std::string& key, const JsonObject& value)
+{
+    m_members.emplace_back(key, value.ToString());
+    return *this;
+}
+
+std::string
+JsonObject::ToString() const
+{
+    const std::string pad = "  ";
+    std::string out = "{\n";
+    for (size_t i = 0; i < m_members.size(); ++i)
+    {
+        const auto& [key, text] = m_members[i];
+        out += pad + Quote(key) + ": ";
+        // Nested objects were rendered at indent 0: shift their lines to this depth.
+        for (char c : text)
+        {
+            out += c;
+            if (c == '\n')
+            {
+                out += pad;
+            }
+        }
+        out += (i + 1 < m_members.size() ? ",\n" : "\n");
+    }
+    return out + "}";
+}
+
+} // namespace airgrad

@@ -1,0 +1,43 @@
+#ifndef AIRGRAD_ROUND_ROUND_RECORD_H
+#define AIRGRAD_ROUND_ROUND_RECORD_H
+
+#include <cstdint>
+#include <optional>
+
+namespace airgrad {
+
+/// \brief What a driver measured of the network; all cumulative since the start of the run.
+struct NetworkCounters
+{
+    double simTimeS = 0.0;            ///< simulated time at the end of the round, s
+    uint64_t uplinkPayloadBits = 0;   ///< encoded uplink messages sent by workers, bits
+    uint64_t downlinkPayloadBits = 0; ///< encoded model messages sent by the server, bits
+    uint64_t uplinkAirBytes = 0;      ///< bytes worker radios put on the air (all headers, retries)
+    double airtimeS = 0.0;            ///< summed PHY transmit time of the worker radios, s
+    double energyJ = 0.0;             ///< energy of the worker radios, J
+};
+
+/// \brief One row of metrics.csv.
+struct RoundRecord
+{
+    int round = 0; ///< 0 is the initial model
+    double trainLoss = 0.0;
+    double lossGap = 0.0;    ///< f(x) - f*
+    double gradNormSq = 0.0; ///< ||grad f(x)||^2
+    std::optional<double> testAccuracy;
+    NetworkCounters network;
+    int updatesApplied = 0; ///< this round
+    int updatesLost = 0;    ///< this round: lost or later than the deadline
+};
+
+/// \brief Receives one record per round, in order (writers and progress displays).
+class RoundObserver
+{
+  public:
+    virtual ~RoundObserver() = default;
+    virtual void OnRound(const RoundRecord& record) = 0;
+};
+
+} // namespace airgrad
+
+#endif

@@ -1,0 +1,75 @@
+#include "round/server.h"
+
+#include <stdexcept>
+#include <utility>
+
+namespace airgrad {
+
+Server::Server(Eigen::VectorXd x0, std::unique_ptr<ServerCodec> codec, double step, int workers,
+               ValueFormat modelValues)
+    : m_x(std::move(x0)),
+      m_codec(std::move(codec)),
+      m_step(step),
+      m_modelValues(modelValues),
+      m_received(static_cast<size_t>(workers)),
+      m_has(static_cast<size_t>(workers), 0),
+      m_applied(static_cast<size_t>(workers), 0),
+      m_direction(m_x.size())
+{
+}
+
+const std::vector<uint8_t>&
+Server::BeginRound()
+{
+    ++m_round;
+    std::fill(m_has.begin(), m_has.end(), 0);
+    MessageHeader h;
+    h.round = m_round;
+    h.sender = kServerSender;
+    h.format = m_modelValues;
+    EncodeModel(h, m_applied, m_x, m_modelMessage);
+    return m_modelMessage;
+}
+
+bool
+Server::OnUplink(const uint8_t* data, size_t size)
+{
+    MessageHeader h;
+    try
+    {
+        h = ReadHeader(data, size);
+    }
+    catch (const std::runtime_error&)
+    {
+        return false;
+    }
+    if (h.type == MessageType::kModel || h.round != m_round || h.sender >= m_received.size() ||
+        m_has[h.sender] || h.dimension != static_cast<uint32_t>(m_x.size()))
+    {
+        return false;
+    }
+    m_received[h.sender].assign(data, data + size);
+    m_has[h.sender] = 1;
+    return true;
+}
+
+int
+Server::EndRound()
+{
+    m_codec->BeginRound();
+    int applied = 0;
+    for (size_t m = 0; m < m_received.size(); ++m)
+    {
+        m_applied[m] = m_has[m];
+        if (m_has[m])
+        {
+            m_codec->Accept(static_cast<uint32_t>(m), m_received[m].data(), m_received[m].size());
+            ++applied;
+        }
+    }
+    m_codec->Direction(m_direction);
+    m_x -= m_step * m_direction;
+    return applied;
+}
+
+} // namespace airgrad

@@ -1,0 +1,55 @@
+#ifndef AIRGRAD_ROUND_SERVER_H
+#define AIRGRAD_ROUND_SERVER_H
+
+#include "codec/message.h"
+#include "method/method.h"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace airgrad {
+
+/**
+ * \brief The parameter server: broadcasts the model, keeps the updates that arrive in time, and
+ * at the end of the round applies them in worker order (so the result does not depend on arrival
+ * order) and steps x <- x - step * direction. Passive: a driver calls it.
+ */
+class Server
+{
+  public:
+    Server(Eigen::VectorXd x0, std::unique_ptr<ServerCodec> codec, double step, int workers,
+           ValueFormat modelValues);
+
+    /// Starts the next round (rounds count from 1) and returns its model message.
+    const std::vector<uint8_t>& BeginRound();
+
+    /**
+     * \brief An uplink message arrived before the deadline. Returns false, keeping nothing, when it
+     * is corrupt, of another round, from an unknown worker, or a duplicate.
+     */
+    bool OnUplink(const uint8_t* data, size_t size);
+
+    /// Applies the kept updates, steps, and returns how many were applied.
+    int EndRound();
+
+    const Eigen::VectorXd& Model() const { return m_x; }
+    uint32_t Round() const { return m_round; }
+    int Workers() const { return static_cast<int>(m_received.size()); }
+
+  private:
+    Eigen::VectorXd m_x;
+    std::unique_ptr<ServerCodec> m_codec;
+    double m_step;
+    ValueFormat m_modelValues;
+    uint32_t m_round = 0;
+    std::vector<std::vector<uint8_t>> m_received; ///< per worker, this round's message bytes
+    std::vector<uint8_t> m_has;                   ///< per worker: an update was kept this round
+    std::vector<uint8_t> m_applied;               ///< per worker: applied in the previous round
+    std::vector<uint8_t> m_modelMessage;
+    Eigen::VectorXd m_direction;
+};
+
+} // namespace airgrad
+
+#endif

@@ -1,0 +1,41 @@
+#include "round/worker.h"
+
+#include <stdexcept>
+#include <utility>
+
+namespace airgrad {
+
+Worker::Worker(uint32_t id, const Problem& shard, std::unique_ptr<WorkerCodec> codec)
+    : m_id(id),
+      m_shard(shard),
+      m_codec(std::move(codec)),
+      m_model(shard.Dimension()),
+      m_gradient(shard.Dimension())
+{
+}
+
+void
+Worker::OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update)
+{
+    const MessageHeader h = ReadHeader(data, size);
+    if (h.type != MessageType::kModel || h.count <= m_id)
+    {
+        throw std::runtime_error("worker " + std::to_string(m_id) + ": not a model message for it");
+    }
+    DecodeModel(data, size, m_applied, m_model);
+    if (m_stagedRound != 0)
+    {
+        // The flags describe round h.round - 1; an older staged update missed its confirmation
+        // and is treated as not applied.
+        m_codec->Resolve(m_stagedRound + 1 == h.round && m_applied[m_id] != 0);
+    }
+    m_shard.Gradient(m_model, m_gradient);
+    MessageHeader up;
+    up.round = h.round;
+    up.sender = m_id;
+    up.dimension = static_cast<uint32_t>(m_gradient.size());
+    m_codec->Encode(m_gradient, up, update);
+    m_stagedRound = h.round;
+}
+
+} // namespace airgrad

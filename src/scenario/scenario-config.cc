@@ -1,0 +1,337 @@
+#include "scenario/scenario-config.h"
+
+#include "method/method-factory.h"
+
+#include <boost/program_options.hpp>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace po = boost::program_options;
+
+namespace airgrad {
+
+namespace {
+
+[[noreturn]] void
+Reject(const std::string& key, const std::string& value, const std::string& allowed)
+{
+    throw std::invalid_argument(key + " = '" + value + "' is invalid; allowed: " + allowed);
+}
+
+long long
+ParseInt(const std::string& key, const std::string& value, long long lo, long long hi)
+{
+    const std::string allowed = "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+    errno = 0;
+    char* end = nullptr;
+    const long long v = std::strtoll(value.c_str(), &end, 10);
+    if (value.empty() || *end != '\0' || errno == ERANGE || v < lo || v > hi)
+    {
+        Reject(key, value, allowed);
+    }
+    return v;
+}
+
+/// A finite number; `lo`/`hi` bounds, each inclusive or not.
+double
+ParseReal(const std::string& key, const std::string& value, double lo, bool loInclusive, double hi,
+          bool hiInclusive)
+{
+    std::ostringstream allowed;
+    allowed << "a number in " << (loInclusive ? "[" : "(") << lo << ", " << hi
+            << (hiInclusive ? "]" : ")");
+    errno = 0;
+    char* end = nullptr;
+    const double v = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(v) ||
+        (loInclusive ? v < lo : v <= lo) || (hiInclusive ? v > hi : v >= hi))
+    {
+        Reject(key, value, allowed.str());
+    }
+    return v;
+}
+
+std::string
+ParseChoice(const std::string& key, const std::string& value, const std::vector<std::string>& choices)
+{
+    std::string allowed;
+    for (const auto& c : choices)
+    {
+        if (c == value)
+        {
+            return value;
+        }
+        allowed += (allowed.empty() ? "" : " | ") + c;
+    }
+    Reject(key, value, allowed);
+}
+
+constexpr double kInf = HUGE_VAL;
+
+struct KeyRule
+{
+    ScenarioKey doc;
+    std::function<void(ExperimentConfig&, const std::string& key, const std::string& value)> apply;
+};
+
+const std::vector<KeyRule>&
+Rules()
+{
+    static const std::vector<KeyRule> rules = {
+        {{"run.name", "run", "", "name of the run; the default output directory is results/NAME "
+                                 "(letters, digits, '.', '_', '-')"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             if (v.empty() || v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                  "0123456789._-") != std::string::npos ||
+                 v == "." || v == "..")
+             {
+                 Reject(k, v, "a non-empty name of letters, digits, '.', '_', '-'");
+             }
+             c.name = v;
+         }},
+        {{"run.rounds", "100", "rounds", "number of learning rounds"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.rounds = static_cast<int>(ParseInt(k, v, 1, 100000000));
+         }},
+        {{"run.seed", "1", "", "seed of the data, the partition and every random choice"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.seed = static_cast<uint64_t>(ParseInt(k, v, 0, (1LL << 62)));
+         }},
+        {{"problem.type", "logistic", "",
+          "least-squares (linear regression) | logistic (L2-regularised binary logistic regression)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.problemType = ParseChoice(k, v, {"least-squares", "logistic"});
+         }},
+        {{"problem.samples", "4000", "samples", "training samples, shared iid among the workers"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.samples = ParseInt(k, v, 1, 100000000);
+         }},
+        {{"problem.test_samples", "1000", "samples",
+          "held-out samples for test_accuracy (logistic only; 0 = no test set)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.testSamples = ParseInt(k, v, 0, 100000000);
+         }},
+        {{"problem.features", "100", "", "dimension d of the model (f* uses a dense d x d Newton solve)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.features = ParseInt(k, v, 1, 5000);
+         }},
+        {{"problem.l2", "0.001", "", "L2 regularisation weight (l2/2)||x||^2; > 0 for logistic"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.l2 = ParseReal(k, v, 0.0, true, kInf, false);
+         }},
+        {{"problem.noise", "0.1", "", "standard deviation of the label noise of the synthetic model"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.noise = ParseReal(k, v, 0.0, true, kInf, false);
+         }},
+        {{"problem.condition_number", "10", "",
+          "ratio of the largest to the smallest feature variance (conditioning of the Hessian)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.conditionNumber = ParseReal(k, v, 1.0, true, 1e12, true);
+         }},
+        {{"method.name", "gd", "", "gd | topk-ef (see 'airgrad list')"},
+         [](ExperimentConfig& c, const std::string&, const std::string& v) {
+             CheckMethodName(v);
+             c.method.name = v;
+         }},
+        {{"method.k_fraction", "0.01", "", "Top-K: K = ceil(k_fraction * d), 0 < k_fraction <= 1"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.kFraction = ParseReal(k, v, 0.0, false, 1.0, true);
+         }},
+        {{"method.k", "0", "coordinates", "Top-K: K as a count, overrides k_fraction when > 0"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.k = ParseInt(k, v, 0, 100000000);
+         }},
+        {{"method.step", "auto", "", "server step size; auto = the method's rule (1/L for gd and "
+                                     "topk-ef), or a number > 0"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.step = v == "auto" ? 0.0 : ParseReal(k, v, 0.0, false, kInf, false);
+         }},
+        {{"network.kind", "ideal", "",
+          "ideal (no time, no loss) | wifi (ns-3 802.11ax, 5 GHz, one AP and a station per worker)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.networkKind = ParseChoice(k, v, {"ideal", "wifi"});
+         }},
+        {{"network.workers", "10", "workers", "number of workers M"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.workers = static_cast<int>(ParseInt(k, v, 1, 1000));
+         }},
+        {{"network.channel_width_mhz", "20", "MHz", "Wi-Fi channel width: 20 | 40 | 80 | 160"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.channelWidthMhz = std::stoi(ParseChoice(k, v, {"20", "40", "80", "160"}));
+         }},
+        {{"network.distance_m", "10", "m", "distance of every station from the AP (log-distance "
+                                           "path loss, exponent 3)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.distanceM = ParseReal(k, v, 0.0, false, 10000.0, true);
+         }},
+        {{"network.round_deadline_s", "10", "s",
+          "the server applies the updates that arrived within this time after the round began"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.roundDeadlineS = ParseReal(k, v, 0.0, false, 1e6, true);
+         }},
+        {{"network.fragment_bytes", "1400", "bytes",
+          "UDP payload per fragment, including airgrad's 14-byte fragment header: 64 .. 1472"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.fragmentBytes = static_cast<int>(ParseInt(k, v, 64, 1472));
+         }},
+        {{"codec.model_values", "float32", "",
+          "precision of the model the server sends down: float32 | float64"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.modelValues = ParseChoice(k, v, {"float32", "float64"}) == "float32"
+                                 ? ValueFormat::kFloat32
+                                 : ValueFormat::kFloat64;
+         }},
+        {{"compute.seconds_per_sample", "2e-6", "s/sample",
+          "worker compute time per local sample per gradient (2 us: about 1 GFLOP/s at d = 1000)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.secondsPerSample = ParseReal(k, v, 0.0, true, 1e3, true);
+         }},
+    };
+    return rules;
+}
+
+std::string
+AllowedKeys()
+{
+    std::string out;
+    for (const auto& r : Rules())
+    {
+        out += (out.empty() ? "" : ", ") + r.doc.key;
+    }
+    return out;
+}
+
+const KeyRule*
+FindRule(const std::string& key)
+{
+    for (const auto& r : Rules())
+    {
+        if (r.doc.key == key)
+        {
+            return &r;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+const std::vector<ScenarioKey>&
+ScenarioKeys()
+{
+    static const std::vector<ScenarioKey> keys = [] {
+        std::vector<ScenarioKey> out;
+        for (const auto& r : Rules())
+        {
+            out.push_back(r.doc);
+        }
+        return out;
+    }();
+    return keys;
+}
+
+Scenario
+LoadScenario(const std::string& path, const std::vector<std::string>& overrides)
+{
+    std::map<std::string, std::string> values;
+    std::ifstream in(path);
+    if (!in)
+    {
+        throw std::invalid_argument("scenario file '" + path + "' cannot be read");
+    }
+    po::options_description desc;
+    for (const auto& r : Rules())
+    {
+        desc.add_options()(r.doc.key.c_str(), po::value<std::string>());
+    }
+    po::variables_map vm;
+    try
+    {
+        po::store(po::parse_config_file(in, desc, false), vm);
+    }
+    catch (const po::unknown_option& e)
+    {
+        throw std::invalid_argument(path + ": unknown key '" + e.get_option_name() +
+                                    "'; allowed keys: " + AllowedKeys());
+    }
+    catch (const po::error& e)
+    {
+        throw std::invalid_argument(path + ": " + e.what());
+    }
+    for (const auto& [key, value] : vm)
+    {
+        values[key] = value.as<std::string>();
+    }
+    for (const auto& o : overrides)
+    {
+        const auto eq = o.find('=');
+        if (eq == std::string::npos || eq == 0)
+        {
+            throw std::invalid_argument("--set '" + o + "' is invalid; allowed: section.key=value");
+        }
+        const std::string key = o.substr(0, eq);
+        if (!FindRule(key))
+        {
+            throw std::invalid_argument("--set: unknown key '" + key + "'; allowed keys: " +
+                                        AllowedKeys());
+        }
+        values[key] = o.substr(eq + 1);
+    }
+    Scenario s;
+    for (const auto& r : Rules())
+    {
+        const auto it = values.find(r.doc.key);
+        const std::string value = it != values.end() ? it->second : r.doc.defaultValue;
+        r.apply(s.config, r.doc.key, value);
+        s.resolved.emplace_back(r.doc.key, value);
+    }
+    const ExperimentConfig& c = s.config;
+    if (c.problemType == "logistic" && c.l2 <= 0.0)
+    {
+        Reject("problem.l2", std::to_string(c.l2), "a number > 0 with problem.type = logistic "
+                                                   "(otherwise f* may not exist)");
+    }
+    if (c.samples < c.workers)
+    {
+        Reject("problem.samples", std::to_string(c.samples),
+               "at least network.workers = " + std::to_string(c.workers) + " samples");
+    }
+    if (c.method.k > c.features)
+    {
+        Reject("method.k", std::to_string(c.method.k),
+               "at most problem.features = " + std::to_string(c.features));
+    }
+    return s;
+}
+
+std::string
+ScenarioHelp()
+{
+    std::ostringstream out;
+    std::string section;
+    for (const auto& k : ScenarioKeys())
+    {
+        const std::string sec = k.key.substr(0, k.key.find('.'));
+        if (sec != section)
+        {
+            out << "\n[" << sec << "]\n";
+            section = sec;
+        }
+        std::string head = "  " + k.key.substr(k.key.find('.') + 1) + " = " + k.defaultValue;
+        if (!k.unit.empty())
+        {
+            head += " (" + k.unit + ")";
+        }
+        out << head << "\n      " << k.help << "\n";
+    }
+    return out.str();
+}
+
+} // namespace airgrad

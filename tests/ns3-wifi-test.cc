@@ -1,0 +1,97 @@
+#include "test-util.h"
+
+#include "helper/airgrad-wifi-driver.h"
+#include "round/experiment.h"
+#include "round/round-engine.h"
+
+#include <gtest/gtest.h>
+
+namespace airgrad {
+namespace {
+
+ExperimentConfig
+WifiConfig(const std::string& method)
+{
+    ExperimentConfig c = SmallConfig(method, 3);
+    c.features = 600; // a 2.4 kB update: two fragments
+    c.samples = 600;
+    c.rounds = 15;
+    c.networkKind = "wifi";
+    return c;
+}
+
+TEST(WifiDriver, LosslessRunsGiveTheIdealLearningCurveExactly)
+{
+    for (const char* method : {"gd", "topk-ef"})
+    {
+        Experiment ideal(WifiConfig(method)), wifi(WifiConfig(method));
+        Recorder a, b;
+        RunIdeal(ideal, a);
+        ns3::airgrad::RunWifi(wifi, b);
+        ASSERT_EQ(a.rows.size(), b.rows.size()) << method;
+        for (size_t i = 0; i < a.rows.size(); ++i)
+        {
+            ASSERT_EQ(b.rows[i].updatesLost, 0) << method << " round " << i << " lost an update";
+            EXPECT_EQ(a.rows[i].trainLoss, b.rows[i].trainLoss) << method << " round " << i;
+            EXPECT_EQ(a.rows[i].network.uplinkPayloadBits, b.rows[i].network.uplinkPayloadBits);
+            EXPECT_EQ(a.rows[i].network.downlinkPayloadBits, b.rows[i].network.downlinkPayloadBits);
+        }
+    }
+}
+
+TEST(WifiDriver, TimeAirtimeEnergyAndAirBytesGrowAndBoundThePayload)
+{
+    Experiment e(WifiConfig("gd"));
+    Recorder rec;
+    ns3::airgrad::RunWifi(e, rec);
+    ASSERT_EQ(rec.rows.size(), 16U);
+    EXPECT_EQ(rec.rows[0].network.simTimeS, 0.0);
+    EXPECT_EQ(rec.rows[0].network.energyJ, 0.0);
+    for (size_t i = 1; i < rec.rows.size(); ++i)
+    {
+        const NetworkCounters& now = rec.rows[i].network;
+        const NetworkCounters& before = rec.rows[i - 1].network;
+        EXPECT_GT(now.simTimeS, before.simTimeS) << "round " << i;
+        EXPECT_GT(now.airtimeS, before.airtimeS) << "round " << i;
+        EXPECT_GT(now.energyJ, before.energyJ) << "round " << i;
+        EXPECT_GT(now.uplinkAirBytes, before.uplinkAirBytes) << "round " << i;
+        EXPECT_GE(now.uplinkAirBytes * 8, now.uplinkPayloadBits) << "round " << i;
+        // Compute alone takes seconds_per_sample * 200 samples each round.
+        EXPECT_GE(now.simTimeS - before.simTimeS, 2e-6 * 200);
+    }
+}
+
+TEST(WifiDriver, ANarrowerChannelTakesLonger)
+{
+    ExperimentConfig c = WifiConfig("gd");
+    c.rounds = 5;
+    c.channelWidthMhz = 20;
+    Experiment narrow(c);
+    c.channelWidthMhz = 80;
+    Experiment wide(c);
+    Recorder a, b;
+    ns3::airgrad::RunWifi(narrow, a);
+    ns3::airgrad::RunWifi(wide, b);
+    EXPECT_GT(a.rows.back().network.simTimeS, b.rows.back().network.simTimeS);
+    EXPECT_GT(a.rows.back().network.airtimeS, b.rows.back().network.airtimeS);
+}
+
+TEST(WifiDriver, StationsOutOfRangeGiveAClearError)
+{
+    ExperimentConfig c = WifiConfig("gd");
+    c.distanceM = 5000;
+    Experiment e(c);
+    Recorder rec;
+    try
+    {
+        ns3::airgrad::RunWifi(e, rec);
+        FAIL() << "no error";
+    }
+    catch (const std::runtime_error& err)
+    {
+        EXPECT_NE(std::string(err.what()).find("associated"), std::string::npos) << err.what();
+    }
+}
+
+} // namespace
+} // namespace airgrad

@@ -1,0 +1,179 @@
+#include "data/synthetic.h"
+#include "problem/least-squares-problem.h"
+#include "problem/logistic-problem.h"
+#include "problem/objective.h"
+
+#include <Eigen/Eigenvalues>
+#include <gtest/gtest.h>
+
+#include <memory>
+
+namespace airgrad {
+namespace {
+
+SyntheticSpec
+SmallSpec()
+{
+    SyntheticSpec s;
+    s.samples = 60;
+    s.features = 8;
+    s.noise = 0.3;
+    s.conditionNumber = 20;
+    s.seed = 11;
+    return s;
+}
+
+std::unique_ptr<Problem>
+Make(bool logistic, const Dataset& d, double l2)
+{
+    if (logistic)
+    {
+        return std::make_unique<LogisticProblem>(d, l2);
+    }
+    return std::make_unique<LeastSquaresProblem>(d, l2);
+}
+
+class ProblemTest : public ::testing::TestWithParam<bool>
+{
+};
+
+TEST_P(ProblemTest, GradientMatchesCentralFiniteDifferences)
+{
+    const bool logistic = GetParam();
+    const SyntheticData data = logistic ? MakeBinaryData(SmallSpec()) : MakeRegressionData(SmallSpec());
+    const auto p = Make(logistic, data.train, 0.05);
+    Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(8, -0.7, 0.9);
+    Eigen::VectorXd g(8);
+    p->Gradient(x, g);
+    const double h = 1e-6;
+    for (int j = 0; j < 8; ++j)
+    {
+        Eigen::VectorXd xp = x, xm = x;
+        xp(j) += h;
+        xm(j) -= h;
+        const double fd = (p->Loss(xp) - p->Loss(xm)) / (2 * h);
+        EXPECT_NEAR(g(j), fd, 1e-8 * std::max(1.0, std::abs(fd))) << "coordinate " << j;
+    }
+}
+
+TEST_P(ProblemTest, HessianMatchesFiniteDifferencesOfTheGradient)
+{
+    const bool logistic = GetParam();
+    const SyntheticData data = logistic ? MakeBinaryData(SmallSpec()) : MakeRegressionData(SmallSpec());
+    const auto p = Make(logistic, data.train, 0.05);
+    Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(8, 0.4, -0.3);
+    Eigen::MatrixXd hess = Eigen::MatrixXd::Zero(8, 8);
+    p->AddHessian(x, 1.0, hess);
+    const double h = 1e-6;
+    Eigen::VectorXd gp(8), gm(8);
+    for (int j = 0; j < 8; ++j)
+    {
+        Eigen::VectorXd xp = x, xm = x;
+        xp(j) += h;
+        xm(j) -= h;
+        p->Gradient(xp, gp);
+        p->Gradient(xm, gm);
+        const Eigen::VectorXd column = (gp - gm) / (2 * h);
+        EXPECT_LT((hess.col(j) - column).norm(), 1e-7);
+    }
+}
+
+TEST_P(ProblemTest, SmoothnessIsTheLargestEigenvalueOfTheBound)
+{
+    const bool logistic = GetParam();
+    const SyntheticData data = logistic ? MakeBinaryData(SmallSpec()) : MakeRegressionData(SmallSpec());
+    const auto p = Make(logistic, data.train, 0.05);
+    GlobalObjective f({p.get()});
+    const Eigen::MatrixXd& a = data.train.features;
+    const double scale = logistic ? 0.25 : 1.0;
+    const Eigen::MatrixXd bound = scale * a.transpose() * a / 60.0 + 0.05 * Eigen::MatrixXd::Identity(8, 8);
+    const double lambdaMax = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(bound).eigenvalues().maxCoeff();
+    EXPECT_NEAR(f.SmoothnessL(), lambdaMax, 1e-9 * lambdaMax);
+}
+
+TEST_P(ProblemTest, MinimiserHasGradientNormBelow1e12)
+{
+    const bool logistic = GetParam();
+    SyntheticSpec spec = SmallSpec();
+    spec.samples = 200;
+    spec.features = 20;
+    const SyntheticData data = logistic ? MakeBinaryData(spec) : MakeRegressionData(spec);
+    // Two unequal shards: f is the mean of the shard objectives, not the pooled one.
+    std::vector<Eigen::Index> first, second;
+    for (Eigen::Index i = 0; i < 200; ++i)
+    {
+        (i < 70 ? first : second).push_back(i);
+    }
+    const auto p1 = Make(logistic, Subset(data.train, first), 1e-3);
+    const auto p2 = Make(logistic, Subset(data.train, second), 1e-3);
+    GlobalObjective f({p1.get(), p2.get()});
+    const auto opt = f.Minimise();
+    EXPECT_LE(opt.gradNorm, 1e-12);
+    Eigen::VectorXd g(20);
+    f.Gradient(opt.x, g);
+    EXPECT_LE(g.norm(), 1e-12);
+    // No point nearby is lower.
+    for (int j = 0; j < 20; ++j)
+    {
+        Eigen::VectorXd y = opt.x;
+        y(j) += 1e-4;
+        EXPECT_GT(f.Loss(y), opt.loss);
+    }
+    if (!logistic)
+    {
+        EXPECT_EQ(opt.newtonSteps, 1); // the closed form
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(LeastSquaresAndLogistic, ProblemTest, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "Logistic" : "LeastSquares"; });
+
+TEST(Logistic, AccuracyCountsCorrectSigns)
+{
+    Dataset d;
+    d.features.resize(4, 1);
+    d.features << 1, -1, 2, -3;
+    d.labels.resize(4);
+    d.labels << 1, -1, -1, -1;
+    LogisticProblem p(d, 0.1);
+    EXPECT_DOUBLE_EQ(*p.Accuracy(Eigen::VectorXd::Ones(1)), 0.75);
+    LeastSquaresProblem q(d, 0.1);
+    EXPECT_FALSE(q.Accuracy(Eigen::VectorXd::Ones(1)).has_value());
+}
+
+TEST(Logistic, RejectsLabelsOtherThanPlusMinusOne)
+{
+    Dataset d;
+    d.features = Eigen::MatrixXd::Ones(2, 1);
+    d.labels = Eigen::VectorXd::Zero(2);
+    EXPECT_THROW(LogisticProblem(d, 0.1), std::invalid_argument);
+}
+
+TEST(Synthetic, ConditionNumberShapesTheFeatureVariances)
+{
+    SyntheticSpec s;
+    s.samples = 20000;
+    s.features = 3;
+    s.conditionNumber = 100;
+    const SyntheticData data = MakeRegressionData(s);
+    const Eigen::VectorXd var = data.train.features.colwise().squaredNorm() / 20000.0;
+    EXPECT_NEAR(var(0), 1.0, 0.05);
+    EXPECT_NEAR(var(1), 0.1, 0.005);
+    EXPECT_NEAR(var(2), 0.01, 0.0005);
+    EXPECT_EQ(data.test.Samples(), 0);
+}
+
+TEST(Synthetic, SameSeedSameDataAndTestSetFromTheSameModel)
+{
+    SyntheticSpec s = SmallSpec();
+    s.testSamples = 10;
+    const SyntheticData a = MakeBinaryData(s), b = MakeBinaryData(s);
+    EXPECT_EQ(a.train.features, b.train.features);
+    EXPECT_EQ(a.test.labels, b.test.labels);
+    EXPECT_EQ(a.test.Samples(), 10);
+    s.seed = 12;
+    EXPECT_NE(MakeBinaryData(s).train.features, a.train.features);
+}
+
+} // namespace
+} // namespace airgrad

@@ -1,0 +1,176 @@
+#include "test-util.h"
+
+#include "data/partition.h"
+#include "data/synthetic.h"
+#include "method/top-k-ef-method.h"
+#include "problem/logistic-problem.h"
+#include "round/experiment.h"
+#include "round/round-engine.h"
+
+#include <gtest/gtest.h>
+
+namespace airgrad {
+namespace {
+
+TEST(RoundEngine, GdIsExactlyTheHandWrittenIteration)
+{
+    // x_{k+1} = x_k - step * mean_m f32(grad f_m(f32(x_k))): float32 model down, float32 gradients up.
+    ExperimentConfig c = SmallConfig("gd");
+    Experiment e(c);
+    Recorder rec;
+    RunIdeal(e, rec);
+
+    const SyntheticData data = MakeBinaryData({c.samples, c.testSamples, c.features, c.noise,
+                                               c.conditionNumber, c.seed});
+    std::vector<std::unique_ptr<LogisticProblem>> shards;
+    for (const auto& rows : PartitionIid(c.samples, c.workers, c.seed))
+    {
+        shards.push_back(std::make_unique<LogisticProblem>(Subset(data.train, rows), c.l2));
+    }
+    auto f32 = [](const Eigen::VectorXd& v) { return v.cast<float>().cast<double>().eval(); };
+    Eigen::VectorXd x = Eigen::VectorXd::Zero(c.features), g(c.features);
+    for (int k = 0; k < c.rounds; ++k)
+    {
+        Eigen::VectorXd sum = Eigen::VectorXd::Zero(c.features);
+        const Eigen::VectorXd xw = f32(x);
+        for (const auto& s : shards)
+        {
+            s->Gradient(xw, g);
+            sum += f32(g);
+        }
+        x -= e.Step() * (sum / c.workers);
+    }
+    EXPECT_EQ(e.GetServer().Model(), x);
+    ASSERT_EQ(rec.rows.size(), static_cast<size_t>(c.rounds + 1));
+    EXPECT_EQ(rec.rows.back().round, c.rounds);
+    EXPECT_LT(rec.rows.back().lossGap, rec.rows.front().lossGap);
+    EXPECT_GT(rec.rows.back().lossGap, 0.0);
+}
+
+TEST(RoundEngine, PayloadBitsAreTheEncodedSizes)
+{
+    ExperimentConfig c = SmallConfig("gd");
+    Experiment e(c);
+    Recorder rec;
+    RunIdeal(e, rec);
+    const uint64_t gdMessage = 8 * (kMessageHeaderBytes + 4 * c.features);
+    const uint64_t modelMessage = 8 * (kMessageHeaderBytes + 1 + 4 * c.features); // 3 flag bits -> 1 byte
+    for (const auto& r : rec.rows)
+    {
+        EXPECT_EQ(r.network.uplinkPayloadBits, static_cast<uint64_t>(r.round) * c.workers * gdMessage);
+        EXPECT_EQ(r.network.downlinkPayloadBits, static_cast<uint64_t>(r.round) * c.workers * modelMessage);
+        EXPECT_EQ(r.network.airtimeS, 0.0);
+        EXPECT_EQ(r.updatesApplied, r.round == 0 ? 0 : c.workers);
+    }
+}
+
+TEST(RoundEngine, TopKAtOnePercentSendsAtLeast20xFewerBitsThanGd)
+{
+    ExperimentConfig c = SmallConfig("gd");
+    c.features = 1000;
+    c.samples = 400;
+    c.rounds = 5;
+    Experiment gd(c);
+    c.method.name = "topk-ef";
+    c.method.kFraction = 0.01;
+    Experiment topk(c);
+    Recorder a, b;
+    RunIdeal(gd, a);
+    RunIdeal(topk, b);
+    const double ratio = static_cast<double>(a.rows.back().network.uplinkPayloadBits) /
+                         static_cast<double>(b.rows.back().network.uplinkPayloadBits);
+    EXPECT_GE(ratio, 20.0) << "GD/Top-K uplink bit ratio " << ratio;
+    EXPECT_LT(b.rows.back().lossGap, b.rows.front().lossGap);
+}
+
+TEST(RoundEngine, SameConfigSameRecords)
+{
+    for (const char* method : {"gd", "topk-ef"})
+    {
+        Experiment a(SmallConfig(method)), b(SmallConfig(method));
+        Recorder ra, rb;
+        RunIdeal(a, ra);
+        RunIdeal(b, rb);
+        ASSERT_EQ(ra.rows.size(), rb.rows.size());
+        for (size_t i = 0; i < ra.rows.size(); ++i)
+        {
+            EXPECT_EQ(ra.rows[i].trainLoss, rb.rows[i].trainLoss);
+            EXPECT_EQ(ra.rows[i].testAccuracy, rb.rows[i].testAccuracy);
+            EXPECT_EQ(ra.rows[i].network.uplinkPayloadBits, rb.rows[i].network.uplinkPayloadBits);
+        }
+    }
+}
+
+TEST(RoundEngine, TopKEfConvergesOnLeastSquares)
+{
+    ExperimentConfig c = SmallConfig("topk-ef");
+    c.problemType = "least-squares";
+    c.rounds = 400;
+    c.method.kFraction = 0.1;
+    Experiment e(c);
+    Recorder rec;
+    RunIdeal(e, rec);
+    EXPECT_LT(rec.rows.back().lossGap, 1e-3 * rec.rows.front().lossGap);
+}
+
+TEST(Server, KeepsOnlyValidUpdatesOfTheCurrentRound)
+{
+    Experiment e(SmallConfig("gd"));
+    Server& s = e.GetServer();
+    std::vector<uint8_t> update;
+    const std::vector<uint8_t> model = s.BeginRound();
+    e.GetWorker(1).OnModel(model.data(), model.size(), update);
+    std::vector<uint8_t> corrupt = update;
+    corrupt.back() ^= 0x10;
+    EXPECT_FALSE(s.OnUplink(corrupt.data(), corrupt.size()));
+    EXPECT_FALSE(s.OnUplink(model.data(), model.size())); // a model is not an update
+    EXPECT_TRUE(s.OnUplink(update.data(), update.size()));
+    EXPECT_FALSE(s.OnUplink(update.data(), update.size())); // duplicate
+    EXPECT_EQ(s.EndRound(), 1);
+    s.BeginRound();
+    EXPECT_FALSE(s.OnUplink(update.data(), update.size())); // stale round
+}
+
+/// Records how each staged update was settled.
+struct SpyCodec : WorkerCodec
+{
+    std::vector<bool>* resolved;
+    explicit SpyCodec(std::vector<bool>* r)
+        : resolved(r)
+    {
+    }
+    void Encode(const Eigen::Ref<const Eigen::VectorXd>& g, const MessageHeader& h,
+                std::vector<uint8_t>& out) override
+    {
+        EncodeDense(h, g, out);
+    }
+    void Resolve(bool applied) override { resolved->push_back(applied); }
+};
+
+TEST(Worker, TheNextModelSettlesTheLastUpdateFromItsAppliedFlags)
+{
+    Dataset d;
+    d.features = Eigen::MatrixXd::Ones(4, 2);
+    d.labels = Eigen::VectorXd::Ones(4);
+    LogisticProblem p(d, 0.1);
+    std::vector<bool> r0, r1;
+    Worker w0(0, p, std::make_unique<SpyCodec>(&r0));
+    Worker w1(1, p, std::make_unique<SpyCodec>(&r1));
+    Server s(Eigen::VectorXd::Zero(2), CreateServerCodec(MethodSpec{}, 2, 2), 0.1, 2,
+             ValueFormat::kFloat32);
+    std::vector<uint8_t> u0, u1;
+    std::vector<uint8_t> model = s.BeginRound();
+    w0.OnModel(model.data(), model.size(), u0);
+    w1.OnModel(model.data(), model.size(), u1);
+    EXPECT_TRUE(r0.empty() && r1.empty()); // nothing staged before round 1
+    ASSERT_TRUE(s.OnUplink(u1.data(), u1.size())); // worker 0's update is lost
+    EXPECT_EQ(s.EndRound(), 1);
+    model = s.BeginRound();
+    w0.OnModel(model.data(), model.size(), u0);
+    w1.OnModel(model.data(), model.size(), u1);
+    EXPECT_EQ(r0, std::vector<bool>{false});
+    EXPECT_EQ(r1, std::vector<bool>{true});
+}
+
+} // namespace
+} // namespace airgrad

@@ -1,0 +1,132 @@
+#include "compress/top-k-compressor.h"
+#include "core/rng.h"
+#include "method/method-factory.h"
+#include "method/top-k-ef-method.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace airgrad {
+namespace {
+
+Eigen::VectorXd
+RandomVector(Eigen::Index d, uint64_t seed)
+{
+    Rng rng(seed);
+    Eigen::VectorXd v(d);
+    for (Eigen::Index j = 0; j < d; ++j)
+    {
+        v(j) = rng.Normal();
+    }
+    return v;
+}
+
+TEST(TopK, SelectsTheLargestMagnitudesAgainstAFullSort)
+{
+    const Eigen::VectorXd v = RandomVector(500, 1);
+    std::vector<uint32_t> order(500);
+    std::iota(order.begin(), order.end(), 0U);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return std::abs(v(a)) > std::abs(v(b)); });
+    std::vector<uint32_t> expected(order.begin(), order.begin() + 37);
+    std::sort(expected.begin(), expected.end());
+    TopKCompressor topK;
+    std::vector<uint32_t> got;
+    topK.Select(v, 37, got);
+    EXPECT_EQ(got, expected);
+}
+
+TEST(TopK, TiesGoToTheSmallerIndex)
+{
+    TopKCompressor topK;
+    std::vector<uint32_t> got;
+    topK.Select(Eigen::Vector4d(1.0, -2.0, 2.0, 1.0), 2, got);
+    EXPECT_EQ(got, (std::vector<uint32_t>{1, 2}));
+    topK.Select(Eigen::Vector4d(1.0, 1.0, 1.0, 1.0), 3, got);
+    EXPECT_EQ(got, (std::vector<uint32_t>{0, 1, 2}));
+}
+
+/// Decodes a sparse message into a dense vector.
+Eigen::VectorXd
+Densify(const std::vector<uint8_t>& bytes, Eigen::Index d)
+{
+    std::vector<uint32_t> idx;
+    Eigen::VectorXd vals;
+    DecodeSparse(bytes.data(), bytes.size(), idx, vals);
+    Eigen::VectorXd out = Eigen::VectorXd::Zero(d);
+    for (size_t i = 0; i < idx.size(); ++i)
+    {
+        out(idx[i]) = vals(static_cast<Eigen::Index>(i));
+    }
+    return out;
+}
+
+TEST(TopKEf, MemoryHoldsExactlyWhatWasNotSent)
+{
+    const Eigen::Index d = 200;
+    TopKEfWorkerCodec codec(d, 5, ValueFormat::kFloat32);
+    MessageHeader h;
+    std::vector<uint8_t> bytes;
+    Eigen::VectorXd expectedMemory = Eigen::VectorXd::Zero(d);
+    for (int round = 1; round <= 20; ++round)
+    {
+        const Eigen::VectorXd g = RandomVector(d, 100 + round);
+        h.round = static_cast<uint32_t>(round);
+        codec.Encode(g, h, bytes);
+        codec.Resolve(true);
+        const Eigen::VectorXd sent = Densify(bytes, d);
+        EXPECT_EQ((sent.array() != 0).count(), 5);
+        // e_new = (g + e_old) - sent, exactly, with sent as the server decodes it.
+        expectedMemory = (g + expectedMemory) - sent;
+        ASSERT_EQ(codec.Memory(), expectedMemory) << "round " << round;
+    }
+}
+
+TEST(TopKEf, AnUpdateNotAppliedReturnsWholeToTheMemory)
+{
+    const Eigen::Index d = 50;
+    TopKEfWorkerCodec codec(d, 3, ValueFormat::kFloat32);
+    MessageHeader h;
+    std::vector<uint8_t> bytes;
+    const Eigen::VectorXd g1 = RandomVector(d, 1), g2 = RandomVector(d, 2);
+    codec.Encode(g1, h, bytes);
+    codec.Resolve(true);
+    const Eigen::VectorXd memoryBefore = codec.Memory();
+    codec.Encode(g2, h, bytes);
+    codec.Resolve(false);
+    EXPECT_EQ(codec.Memory(), g2 + memoryBefore); // e <- u: nothing lost, only delayed
+}
+
+TEST(TopKEf, ResolveK)
+{
+    MethodSpec s;
+    s.name = "topk-ef";
+    s.kFraction = 0.01;
+    EXPECT_EQ(ResolveK(s, 1000), 10);
+    EXPECT_EQ(ResolveK(s, 1001), 11);
+    EXPECT_EQ(ResolveK(s, 10), 1);
+    s.k = 7;
+    EXPECT_EQ(ResolveK(s, 1000), 7);
+    s.k = 2000;
+    EXPECT_THROW(ResolveK(s, 1000), std::invalid_argument);
+}
+
+TEST(MethodFactory, UnknownNameNamesTheKeyAndTheAllowedNames)
+{
+    try
+    {
+        CheckMethodName("sgd");
+        FAIL();
+    }
+    catch (const std::invalid_argument& e)
+    {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("method.name"), std::string::npos);
+        EXPECT_NE(what.find("'sgd'"), std::string::npos);
+        EXPECT_NE(what.find("gd, topk-ef"), std::string::npos);
+    }
+}
+
+} // namespace
+} // namespace airgrad

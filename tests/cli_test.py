@@ -86,6 +86,19 @@ class Documentation(unittest.TestCase):
             self.assertIn(name, r.stdout)
 
 
+class Readme(unittest.TestCase):
+    def test_the_readme_scenario_example_runs(self):
+        with open(os.path.join(SOURCE, "README.md")) as f:
+            text = f.read()
+        example = text.split("```ini\n", 1)[1].split("```", 1)[0]
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "example.ini")
+            with open(path, "w") as f:
+                f.write(example)
+            r = run("run", path, *SMALL, "--set", "network.kind=ideal", "--out", os.path.join(tmp, "out"))
+            self.assertEqual(r.returncode, 0, r.stderr)
+
+
 class Runs(unittest.TestCase):
     COLUMNS = ["round", "sim_time_s", "train_loss", "loss_gap", "grad_norm_sq", "test_accuracy",
                "uplink_payload_bits", "downlink_payload_bits", "uplink_air_bytes", "airtime_s", "energy_j",

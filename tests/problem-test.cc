@@ -88,7 +88,7 @@ TEST_P(ProblemTest, SmoothnessIsTheLargestEigenvalueOfTheBound)
     const double scale = logistic ? 0.25 : 1.0;
     const Eigen::MatrixXd bound = scale * a.transpose() * a / 60.0 + 0.05 * Eigen::MatrixXd::Identity(8, 8);
     const double lambdaMax = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(bound).eigenvalues().maxCoeff();
-    EXPECT_NEAR(f.SmoothnessL(), lambdaMax, 1e-9 * lambdaMax);
+    EXPECT_NEAR(f.SmoothnessL(), lambdaMax, 1e-12 * lambdaMax);
 }
 
 TEST_P(ProblemTest, MinimiserHasGradientNormBelow1e12)

@@ -22,7 +22,8 @@ class GlobalObjective
 
     /**
      * \brief Smoothness constant L of f: the largest eigenvalue of the mean smoothness operator,
-     * by power iteration to a relative change below 1e-12 (at most 5000 iterations).
+     * by Lanczos (full reorthogonalisation, at most min(d, 200) operator applications) until the
+     * largest Ritz value changes by less than 1e-14 relative.
      */
     double SmoothnessL() const;
 

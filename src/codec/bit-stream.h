@@ -131,9 +131,6 @@ class BitReader
         return v;
     }
 
-    /// Skips to the next byte boundary.
-    void Align() { m_pos = (m_pos + 7) & ~size_t{7}; }
-
     size_t BitPosition() const { return m_pos; }
 
   private:

@@ -4,6 +4,7 @@
 
 #include <zlib.h>
 
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -76,6 +77,60 @@ inline double
 ReadValue(BitReader& r, ValueFormat f)
 {
     return f == ValueFormat::kFloat32 ? static_cast<double>(r.ReadFloat32()) : r.ReadFloat64();
+}
+
+/// Byte-aligned values, big-endian: a tight loop, no bit packing.
+void
+AppendValues(const Eigen::Ref<const Eigen::VectorXd>& values, ValueFormat f, std::vector<uint8_t>& out)
+{
+    const size_t start = out.size();
+    const size_t width = static_cast<size_t>(ValueBits(f)) / 8;
+    out.resize(start + width * static_cast<size_t>(values.size()));
+    uint8_t* dst = out.data() + start;
+    for (Eigen::Index j = 0; j < values.size(); ++j, dst += width)
+    {
+        if (f == ValueFormat::kFloat32)
+        {
+            uint32_t u;
+            const float v = static_cast<float>(values(j));
+            std::memcpy(&u, &v, 4);
+            u = __builtin_bswap32(u);
+            std::memcpy(dst, &u, 4);
+        }
+        else
+        {
+            uint64_t u;
+            const double v = values(j);
+            std::memcpy(&u, &v, 8);
+            u = __builtin_bswap64(u);
+            std::memcpy(dst, &u, 8);
+        }
+    }
+}
+
+void
+ReadValues(const uint8_t* src, ValueFormat f, Eigen::Ref<Eigen::VectorXd> values)
+{
+    const size_t width = static_cast<size_t>(ValueBits(f)) / 8;
+    for (Eigen::Index j = 0; j < values.size(); ++j, src += width)
+    {
+        if (f == ValueFormat::kFloat32)
+        {
+            uint32_t u;
+            std::memcpy(&u, src, 4);
+            u = __builtin_bswap32(u);
+            float v;
+            std::memcpy(&v, &u, 4);
+            values(j) = static_cast<double>(v);
+        }
+        else
+        {
+            uint64_t u;
+            std::memcpy(&u, src, 8);
+            u = __builtin_bswap64(u);
+            std::memcpy(&values(j), &u, 8);
+        }
+    }
 }
 
 MessageHeader
@@ -172,12 +227,7 @@ EncodeDense(MessageHeader header,
     header.dimension = static_cast<uint32_t>(values.size());
     header.count = header.dimension;
     WriteHeader(header, out);
-    out.reserve(kMessageHeaderBytes + ExpectedPayloadBytes(header));
-    BitWriter w(out);
-    for (Eigen::Index j = 0; j < values.size(); ++j)
-    {
-        WriteValue(w, values(j), header.format);
-    }
+    AppendValues(values, header.format, out);
     SealCrc(out);
 }
 
@@ -190,11 +240,7 @@ DecodeDense(const uint8_t* data, size_t size, Eigen::Ref<Eigen::VectorXd> values
         throw std::runtime_error("dense message of dimension " + std::to_string(h.dimension) +
                                  ", expected " + std::to_string(values.size()));
     }
-    BitReader r(data + kMessageHeaderBytes, size - kMessageHeaderBytes);
-    for (Eigen::Index j = 0; j < values.size(); ++j)
-    {
-        values(j) = ReadValue(r, h.format);
-    }
+    ReadValues(data + kMessageHeaderBytes, h.format, values);
 }
 
 void
@@ -263,10 +309,7 @@ EncodeModel(MessageHeader header,
         w.Write(a ? 1 : 0, 1);
     }
     w.Flush();
-    for (Eigen::Index j = 0; j < model.size(); ++j)
-    {
-        WriteValue(w, model(j), header.format);
-    }
+    AppendValues(model, header.format, out);
     SealCrc(out);
 }
 
@@ -288,11 +331,7 @@ DecodeModel(const uint8_t* data,
     {
         applied[m] = static_cast<uint8_t>(r.Read(1));
     }
-    r.Align();
-    for (Eigen::Index j = 0; j < model.size(); ++j)
-    {
-        model(j) = ReadValue(r, h.format);
-    }
+    ReadValues(data + kMessageHeaderBytes + (h.count + 7) / 8, h.format, model);
 }
 
 } // namespace airgrad

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
+#include <functional>
 
 namespace airgrad {
 
@@ -13,21 +13,34 @@ TopKCompressor::Select(const Eigen::Ref<const Eigen::VectorXd>& v,
 {
     const auto d = static_cast<size_t>(v.size());
     const auto kk = static_cast<size_t>(std::clamp<Eigen::Index>(k, 0, v.size()));
-    m_order.resize(d);
-    std::iota(m_order.begin(), m_order.end(), uint32_t{0});
-    // A strict total order (magnitude, then index) makes the selection independent of the algorithm.
-    auto larger = [&v](uint32_t a, uint32_t b) {
-        const double fa = std::abs(v(a));
-        const double fb = std::abs(v(b));
-        return fa > fb || (fa == fb && a < b);
-    };
-    if (kk < d)
+    indices.clear();
+    if (kk == 0)
     {
-        std::nth_element(m_order.begin(), m_order.begin() + static_cast<std::ptrdiff_t>(kk),
-                         m_order.end(), larger);
+        return;
     }
-    indices.assign(m_order.begin(), m_order.begin() + static_cast<std::ptrdiff_t>(kk));
-    std::sort(indices.begin(), indices.end());
+    // Find the K-th largest magnitude t on a contiguous copy (cache-friendly), then take, in index
+    // order, every entry above t and the first entries equal to t until K are taken. This is the
+    // set the total order (magnitude, then smaller index) selects, already sorted by index.
+    m_magnitude.resize(d);
+    Eigen::Map<Eigen::VectorXd>(m_magnitude.data(), v.size()) = v.cwiseAbs();
+    std::nth_element(m_magnitude.begin(), m_magnitude.begin() + static_cast<std::ptrdiff_t>(kk - 1),
+                     m_magnitude.end(), std::greater<>());
+    const double threshold = m_magnitude[kk - 1];
+    size_t above = 0;
+    for (size_t i = 0; i + 1 < kk; ++i)
+    {
+        above += m_magnitude[i] > threshold ? 1 : 0;
+    }
+    size_t ties = kk - above;
+    for (size_t j = 0; j < d && indices.size() < kk; ++j)
+    {
+        const double a = std::abs(v(static_cast<Eigen::Index>(j)));
+        if (a > threshold || (a == threshold && ties > 0))
+        {
+            ties -= a == threshold ? 1 : 0;
+            indices.push_back(static_cast<uint32_t>(j));
+        }
+    }
 }
 
 } // namespace airgrad

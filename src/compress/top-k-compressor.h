@@ -21,7 +21,7 @@ class TopKCompressor
     void Select(const Eigen::Ref<const Eigen::VectorXd>& v, Eigen::Index k, std::vector<uint32_t>& indices);
 
   private:
-    std::vector<uint32_t> m_order;
+    std::vector<double> m_magnitude;
 };
 
 } // namespace airgrad

@@ -61,6 +61,22 @@ TEST(WifiDriver, TimeAirtimeEnergyAndAirBytesGrowAndBoundThePayload)
     }
 }
 
+TEST(WifiDriver, UpdatesOfManyFragmentsArriveFromTheFirstRound)
+{
+    // Regression: association flushed the static ARP entries, so every station resolved the AP
+    // when it first sent, and ARP's 3-packet pending queue dropped the rest of a longer update.
+    ExperimentConfig c = WifiConfig("gd");
+    c.features = 1500; // 6 kB: five fragments
+    c.rounds = 3;
+    Experiment e(c);
+    Recorder rec;
+    ns3::airgrad::RunWifi(e, rec);
+    for (size_t i = 1; i < rec.rows.size(); ++i)
+    {
+        EXPECT_EQ(rec.rows[i].updatesApplied, c.workers) << "round " << i;
+    }
+}
+
 TEST(WifiDriver, ANarrowerChannelTakesLonger)
 {
     ExperimentConfig c = WifiConfig("gd");

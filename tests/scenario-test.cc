@@ -65,6 +65,18 @@ TEST_F(ScenarioTest, DefaultsAreTheDocumentedOnes)
             }
         }
     }
+    // The key table's default strings and ExperimentConfig's defaults must agree, field by field.
+    EXPECT_EQ(s.config.name, defaults.name);
+    EXPECT_EQ(s.config.seed, defaults.seed);
+    EXPECT_EQ(s.config.problemType, defaults.problemType);
+    EXPECT_EQ(s.config.noise, defaults.noise);
+    EXPECT_EQ(s.config.conditionNumber, defaults.conditionNumber);
+    EXPECT_EQ(s.config.method.kFraction, defaults.method.kFraction);
+    EXPECT_EQ(s.config.method.k, defaults.method.k);
+    EXPECT_EQ(s.config.step, defaults.step);
+    EXPECT_EQ(s.config.distanceM, defaults.distanceM);
+    EXPECT_EQ(s.config.fragmentBytes, defaults.fragmentBytes);
+    EXPECT_EQ(s.config.modelValues, defaults.modelValues);
     EXPECT_EQ(s.config.roundDeadlineS, defaults.roundDeadlineS);
     EXPECT_EQ(s.config.secondsPerSample, defaults.secondsPerSample);
     EXPECT_EQ(s.config.samples, defaults.samples);

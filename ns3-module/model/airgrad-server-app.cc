@@ -144,7 +144,6 @@ ServerApp::HandleRead(Ptr<Socket> socket)
 {
     Ptr<Packet> packet;
     Address from;
-    std::vector<uint8_t> chunk;
     while ((packet = socket->RecvFrom(from)))
     {
         FragmentHeader header;
@@ -154,11 +153,11 @@ ServerApp::HandleRead(Ptr<Socket> socket)
         {
             continue; // unknown sender, or a straggler of a finished round
         }
-        chunk.resize(packet->GetSize());
-        packet->CopyData(chunk.data(), chunk.size());
+        m_chunk.resize(packet->GetSize());
+        packet->CopyData(m_chunk.data(), m_chunk.size());
         MessageReassembler& uplink = m_uplinks[header.m_sender];
         if (uplink.Add(header.m_round, header.m_index, header.m_count, header.m_messageBytes,
-                       chunk.data(), chunk.size()) &&
+                       m_chunk.data(), m_chunk.size()) &&
             m_server->OnUplink(uplink.Message().data(), uplink.Message().size()) &&
             ++m_arrived == m_workers.size())
         {

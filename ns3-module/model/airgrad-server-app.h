@@ -66,6 +66,7 @@ class ServerApp : public Application
     EventId m_deadlineEvent;
     EventId m_startEvent;
     std::vector<MessageReassembler> m_uplinks; ///< per worker
+    std::vector<uint8_t> m_chunk;              ///< scratch: one fragment's data
     uint32_t m_arrived = 0;
     TracedCallback<uint32_t, uint32_t, uint32_t> m_modelSent;
     TracedCallback<uint32_t, uint32_t, uint32_t> m_roundEnded;

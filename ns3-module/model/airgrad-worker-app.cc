@@ -97,16 +97,15 @@ WorkerApp::HandleRead(Ptr<Socket> socket)
 {
     Ptr<Packet> packet;
     Address from;
-    std::vector<uint8_t> chunk;
     while ((packet = socket->RecvFrom(from)))
     {
         FragmentHeader header;
         packet->RemoveHeader(header);
-        chunk.resize(packet->GetSize());
-        packet->CopyData(chunk.data(), chunk.size());
+        m_chunk.resize(packet->GetSize());
+        packet->CopyData(m_chunk.data(), m_chunk.size());
         if (header.m_sender != FragmentHeader::kServer ||
             !m_model.Add(header.m_round, header.m_index, header.m_count, header.m_messageBytes,
-                         chunk.data(), chunk.size()))
+                         m_chunk.data(), m_chunk.size()))
         {
             continue;
         }

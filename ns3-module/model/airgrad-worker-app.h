@@ -59,6 +59,7 @@ class WorkerApp : public Application
     EventId m_sendEvent;
     MessageReassembler m_model;
     std::vector<uint8_t> m_update;
+    std::vector<uint8_t> m_chunk; ///< scratch: one fragment's data
     TracedCallback<uint32_t, uint32_t> m_updateSent;
 };
 

@@ -32,6 +32,12 @@ MakeProblem(const std::string& type, Dataset data, double l2)
 Experiment::Experiment(const ExperimentConfig& config)
     : m_config(config)
 {
+    if (config.samples < config.workers)
+    {
+        throw std::invalid_argument("problem.samples = " + std::to_string(config.samples) +
+                                    " is fewer than network.workers = " +
+                                    std::to_string(config.workers) + "; every worker needs a sample");
+    }
     SyntheticSpec spec;
     spec.samples = config.samples;
     spec.testSamples = config.testSamples;
@@ -41,12 +47,6 @@ Experiment::Experiment(const ExperimentConfig& config)
     spec.seed = config.seed;
     SyntheticData data = config.problemType == "least-squares" ? MakeRegressionData(spec)
                                                                : MakeBinaryData(spec);
-    if (config.samples < config.workers)
-    {
-        throw std::invalid_argument("problem.samples = " + std::to_string(config.samples) +
-                                    " is fewer than network.workers = " +
-                                    std::to_string(config.workers) + "; every worker needs a sample");
-    }
     const auto shards = PartitionIid(data.train.Samples(), config.workers, config.seed);
     std::vector<const Problem*> views;
     for (const auto& rows : shards)

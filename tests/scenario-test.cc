@@ -33,7 +33,9 @@ class ScenarioTest : public ::testing::Test
         return "";
     }
 
-    std::string m_path = ::testing::TempDir() + "airgrad-scenario-test.ini";
+    // One file per test: ctest runs the tests as parallel processes.
+    std::string m_path = ::testing::TempDir() + "airgrad-scenario-" +
+                         ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".ini";
 };
 
 void

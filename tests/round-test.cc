@@ -54,7 +54,7 @@ TEST(RoundEngine, PayloadBitsAreTheEncodedSizes)
     Recorder rec;
     RunIdeal(e, rec);
     const uint64_t gdMessage = 8 * (kMessageHeaderBytes + 4 * c.features);
-    const uint64_t modelMessage = 8 * (kMessageHeaderBytes + 1 + 4 * c.features); // 3 flag bits -> 1 byte
+    const uint64_t modelMessage = 8 * (kMessageHeaderBytes + 4 * c.workers + 4 * c.features);
     for (const auto& r : rec.rows)
     {
         EXPECT_EQ(r.network.uplinkPayloadBits, static_cast<uint64_t>(r.round) * c.workers * gdMessage);
@@ -147,7 +147,7 @@ struct SpyCodec : WorkerCodec
     void Resolve(bool applied) override { resolved->push_back(applied); }
 };
 
-TEST(Worker, TheNextModelSettlesTheLastUpdateFromItsAppliedFlags)
+TEST(Worker, TheNextModelSettlesTheStagedUpdateEvenAfterMissedModels)
 {
     Dataset d;
     d.features = Eigen::MatrixXd::Ones(4, 2);
@@ -170,6 +170,18 @@ TEST(Worker, TheNextModelSettlesTheLastUpdateFromItsAppliedFlags)
     w1.OnModel(model.data(), model.size(), u1);
     EXPECT_EQ(r0, std::vector<bool>{false});
     EXPECT_EQ(r1, std::vector<bool>{true});
+    // Round 2: both updates applied; worker 1 then misses the round-3 model entirely.
+    ASSERT_TRUE(s.OnUplink(u0.data(), u0.size()));
+    ASSERT_TRUE(s.OnUplink(u1.data(), u1.size()));
+    EXPECT_EQ(s.EndRound(), 2);
+    model = s.BeginRound();
+    w0.OnModel(model.data(), model.size(), u0);
+    ASSERT_TRUE(s.OnUplink(u0.data(), u0.size()));
+    EXPECT_EQ(s.EndRound(), 1);
+    model = s.BeginRound(); // round 4
+    w1.OnModel(model.data(), model.size(), u1);
+    EXPECT_EQ(r0, (std::vector<bool>{false, true}));
+    EXPECT_EQ(r1, (std::vector<bool>{true, true})); // its round-2 update was applied
 }
 
 } // namespace

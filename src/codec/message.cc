@@ -29,7 +29,7 @@ ExpectedPayloadBytes(const MessageHeader& h)
     case MessageType::kSparse:
         return (static_cast<size_t>(h.count) * (IndexBits(h.dimension) + v) + 7) / 8;
     case MessageType::kModel:
-        return (h.count + 7) / 8 + static_cast<size_t>(h.dimension) * v / 8;
+        return 4 * static_cast<size_t>(h.count) + static_cast<size_t>(h.dimension) * v / 8;
     }
     return 0;
 }
@@ -294,21 +294,20 @@ DecodeSparse(const uint8_t* data, size_t size, std::vector<uint32_t>& indices, E
 
 void
 EncodeModel(MessageHeader header,
-            const std::vector<uint8_t>& applied,
+            const std::vector<uint32_t>& lastApplied,
             const Eigen::Ref<const Eigen::VectorXd>& model,
             std::vector<uint8_t>& out)
 {
     header.type = MessageType::kModel;
     header.dimension = static_cast<uint32_t>(model.size());
-    header.count = static_cast<uint32_t>(applied.size());
+    header.count = static_cast<uint32_t>(lastApplied.size());
     WriteHeader(header, out);
     out.reserve(kMessageHeaderBytes + ExpectedPayloadBytes(header));
     BitWriter w(out);
-    for (uint8_t a : applied)
+    for (uint32_t round : lastApplied)
     {
-        w.Write(a ? 1 : 0, 1);
+        w.Write(round, 32);
     }
-    w.Flush();
     AppendValues(model, header.format, out);
     SealCrc(out);
 }
@@ -316,7 +315,7 @@ EncodeModel(MessageHeader header,
 void
 DecodeModel(const uint8_t* data,
             size_t size,
-            std::vector<uint8_t>& applied,
+            std::vector<uint32_t>& lastApplied,
             Eigen::Ref<Eigen::VectorXd> model)
 {
     const MessageHeader h = Expect(data, size, MessageType::kModel);
@@ -326,12 +325,12 @@ DecodeModel(const uint8_t* data,
                                  ", expected " + std::to_string(model.size()));
     }
     BitReader r(data + kMessageHeaderBytes, size - kMessageHeaderBytes);
-    applied.resize(h.count);
+    lastApplied.resize(h.count);
     for (uint32_t m = 0; m < h.count; ++m)
     {
-        applied[m] = static_cast<uint8_t>(r.Read(1));
+        lastApplied[m] = static_cast<uint32_t>(r.Read(32));
     }
-    ReadValues(data + kMessageHeaderBytes + (h.count + 7) / 8, h.format, model);
+    ReadValues(data + kMessageHeaderBytes + 4 * static_cast<size_t>(h.count), h.format, model);
 }
 
 } // namespace airgrad

@@ -17,8 +17,9 @@ namespace airgrad {
  * Payload by type:
  *   dense  : count = d values
  *   sparse : count entries of (index in ceil(log2 d) bits, value), zero-padded to a byte
- *   model  : count = M bits "update applied last round" per worker, zero-padded to a byte,
- *            then d values (the model)
+ *   model  : count = M u32 "round of this worker's last applied update" (0 = none yet), then
+ *            d values (the model). A worker that missed model messages still learns the fate of
+ *            its staged update, so its state never diverges from the server's.
  * Values are IEEE float32 or float64 according to the value-format field.
  */
 enum class MessageType : uint8_t
@@ -83,14 +84,14 @@ void DecodeSparse(const uint8_t* data,
                   std::vector<uint32_t>& indices,
                   Eigen::VectorXd& values);
 
-/// Model message: `applied` holds one 0/1 flag per worker (header.count = applied.size()).
+/// Model message: `lastApplied` holds one round per worker (header.count = lastApplied.size()).
 void EncodeModel(MessageHeader header,
-                 const std::vector<uint8_t>& applied,
+                 const std::vector<uint32_t>& lastApplied,
                  const Eigen::Ref<const Eigen::VectorXd>& model,
                  std::vector<uint8_t>& out);
 void DecodeModel(const uint8_t* data,
                  size_t size,
-                 std::vector<uint8_t>& applied,
+                 std::vector<uint32_t>& lastApplied,
                  Eigen::Ref<Eigen::VectorXd> model);
 
 } // namespace airgrad

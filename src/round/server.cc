@@ -13,7 +13,7 @@ Server::Server(Eigen::VectorXd x0, std::unique_ptr<ServerCodec> codec, double st
       m_modelValues(modelValues),
       m_received(static_cast<size_t>(workers)),
       m_has(static_cast<size_t>(workers), 0),
-      m_applied(static_cast<size_t>(workers), 0),
+      m_lastApplied(static_cast<size_t>(workers), 0),
       m_direction(m_x.size())
 {
 }
@@ -27,7 +27,7 @@ Server::BeginRound()
     h.round = m_round;
     h.sender = kServerSender;
     h.format = m_modelValues;
-    EncodeModel(h, m_applied, m_x, m_modelMessage);
+    EncodeModel(h, m_lastApplied, m_x, m_modelMessage);
     return m_modelMessage;
 }
 
@@ -60,9 +60,9 @@ Server::EndRound()
     int applied = 0;
     for (size_t m = 0; m < m_received.size(); ++m)
     {
-        m_applied[m] = m_has[m];
         if (m_has[m])
         {
+            m_lastApplied[m] = m_round;
             m_codec->Accept(static_cast<uint32_t>(m), m_received[m].data(), m_received[m].size());
             ++applied;
         }

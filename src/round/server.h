@@ -45,7 +45,7 @@ class Server
     uint32_t m_round = 0;
     std::vector<std::vector<uint8_t>> m_received; ///< per worker, this round's message bytes
     std::vector<uint8_t> m_has;                   ///< per worker: an update was kept this round
-    std::vector<uint8_t> m_applied;               ///< per worker: applied in the previous round
+    std::vector<uint32_t> m_lastApplied;          ///< per worker: round of its last applied update
     std::vector<uint8_t> m_modelMessage;
     Eigen::VectorXd m_direction;
 };

@@ -22,12 +22,11 @@ Worker::OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update)
     {
         throw std::runtime_error("worker " + std::to_string(m_id) + ": not a model message for it");
     }
-    DecodeModel(data, size, m_applied, m_model);
+    DecodeModel(data, size, m_lastApplied, m_model);
     if (m_stagedRound != 0)
     {
-        // The flags describe round h.round - 1; an older staged update missed its confirmation
-        // and is treated as not applied.
-        m_codec->Resolve(m_stagedRound + 1 == h.round && m_applied[m_id] != 0);
+        // Exact even after missed model messages: updates are applied only in their own round.
+        m_codec->Resolve(m_lastApplied[m_id] == m_stagedRound);
     }
     m_shard.Gradient(m_model, m_gradient);
     MessageHeader up;

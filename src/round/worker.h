@@ -20,8 +20,8 @@ class Worker
     Worker(uint32_t id, const Problem& shard, std::unique_ptr<WorkerCodec> codec);
 
     /**
-     * \brief Handles the model message of a round: settles the previous update with the applied
-     * flags it carries, then writes this round's encoded update into `update`.
+     * \brief Handles the model message of a round: settles the staged update with the
+     * last-applied rounds it carries, then writes this round's encoded update into `update`.
      * Throws std::runtime_error when the message is corrupt or not a model of this dimension.
      */
     void OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update);
@@ -36,7 +36,7 @@ class Worker
     std::unique_ptr<WorkerCodec> m_codec;
     Eigen::VectorXd m_model;
     Eigen::VectorXd m_gradient;
-    std::vector<uint8_t> m_applied;
+    std::vector<uint32_t> m_lastApplied;
     uint32_t m_stagedRound = 0; ///< round of the unsettled update; 0 = none
 };
 

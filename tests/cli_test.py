@@ -42,7 +42,7 @@ class BadInput(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(self.out, "metrics.csv")))
 
     def test_unknown_key(self):
-        self.expect_error([QUICKSTART, "--set", "network.snr_db=10"], "network.snr_db", "unknown key",
+        self.expect_error([QUICKSTART, "--set", "network.fading=rayleigh"], "network.fading", "unknown key",
                           "allowed keys")
 
     def test_unknown_key_in_file(self):

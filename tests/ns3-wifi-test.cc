@@ -113,6 +113,39 @@ TEST(WifiDriver, ANarrowerChannelTakesLonger)
     EXPECT_GT(a.rows.back().network.airtimeS, b.rows.back().network.airtimeS);
 }
 
+TEST(WifiDriver, LowerSnrTakesMoreAirtimeAndTime)
+{
+    std::vector<NetworkCounters> end;
+    for (double snr : {5.0, 25.0})
+    {
+        ExperimentConfig c = WifiConfig("gd");
+        c.rounds = 5;
+        c.snrDb = {snr};
+        Experiment e(c);
+        Recorder rec;
+        ns3::airgrad::RunWifi(e, rec);
+        end.push_back(rec.rows.back().network);
+    }
+    EXPECT_GT(end[0].airtimeS, 1.5 * end[1].airtimeS);
+    EXPECT_GT(end[0].simTimeS, end[1].simTimeS);
+}
+
+TEST(WifiDriver, PerWorkerSnrListRunsTheSameLearningCurve)
+{
+    ExperimentConfig c = WifiConfig("topk-ef");
+    c.rounds = 5;
+    c.snrDb = {10.0, 20.0, 30.0};
+    Experiment wifi(c), ideal(c);
+    Recorder a, b;
+    ns3::airgrad::RunWifi(wifi, a);
+    RunIdeal(ideal, b);
+    for (size_t i = 0; i < a.rows.size(); ++i)
+    {
+        ASSERT_EQ(a.rows[i].updatesLost, 0);
+        EXPECT_EQ(a.rows[i].trainLoss, b.rows[i].trainLoss);
+    }
+}
+
 TEST(WifiDriver, StationsOutOfRangeGiveAClearError)
 {
     ExperimentConfig c = WifiConfig("gd");

@@ -122,6 +122,18 @@ TEST_F(ScenarioTest, UnparsableAndOutOfRangeValues)
     ExpectMentions(Error("[run]\nname = ../x\n"), {"run.name", "'../x'"});
 }
 
+TEST_F(ScenarioTest, SnrIsEmptyOneValueOrOnePerWorker)
+{
+    EXPECT_TRUE(LoadScenario(Write(""), {}).config.snrDb.empty());
+    EXPECT_EQ(LoadScenario(Write("[network]\nsnr_db = 12.5\n"), {}).config.snrDb, std::vector<double>{12.5});
+    EXPECT_EQ(LoadScenario(Write("[network]\nworkers = 3\nsnr_db = 5, 15,25\n"), {}).config.snrDb,
+              (std::vector<double>{5, 15, 25}));
+    ExpectMentions(Error("[network]\nworkers = 3\nsnr_db = 5,15\n"), {"network.snr_db", "'5,15'", "network.workers = 3"});
+    ExpectMentions(Error("[network]\nsnr_db = 5,,15\n"), {"network.snr_db", "'5,,15'", "comma-separated"});
+    ExpectMentions(Error("[network]\nsnr_db = loud\n"), {"network.snr_db", "'loud'"});
+    ExpectMentions(Error("[network]\nsnr_db = 500\n"), {"network.snr_db", "'500'", "[-10, 80]"});
+}
+
 TEST_F(ScenarioTest, UnknownMethodNamesTheAllowedOnes)
 {
     ExpectMentions(Error("[method]\nname = adam\n"), {"method.name", "'adam'", "gd, topk-ef"});

@@ -13,8 +13,11 @@
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/mobility-helper.h"
+#include "ns3/mobility-model.h"
 #include "ns3/neighbor-cache-helper.h"
 #include "ns3/pointer.h"
+#include "ns3/propagation-delay-model.h"
+#include "ns3/propagation-loss-model.h"
 #include "ns3/queue-size.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
@@ -30,8 +33,10 @@
 #include "ns3/wifi-phy-state-helper.h"
 #include "ns3/wifi-radio-energy-model-helper.h"
 #include "ns3/wifi-radio-energy-model.h"
+#include "ns3/yans-wifi-channel.h"
 #include "ns3/yans-wifi-helper.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -45,6 +50,17 @@ namespace
 {
 
 constexpr uint16_t kPort = 9000;
+constexpr double kTxPowerDbm = 16.0206; // ns-3's default, 40 mW
+constexpr double kNoiseFigureDb = 7.0;  // ns-3's default
+
+/// Received power giving `snrDb` over `widthMhz`, with thermal noise as ns-3 computes it
+/// (k T B at 290 K) plus the noise figure.
+double
+ReceivedPowerForSnrDbm(double snrDb, int widthMhz)
+{
+    const double noiseW = 1.3803e-23 * 290.0 * widthMhz * 1e6;
+    return 10.0 * std::log10(noiseW * 1e3) + kNoiseFigureDb + snrDb;
+}
 constexpr uint16_t kWarmUpPort = 9;
 const Time kWarmUpGap = MilliSeconds(50);
 
@@ -111,11 +127,35 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     NodeContainer stations;
     stations.Create(static_cast<uint32_t>(workers));
 
-    YansWifiChannelHelper channel = YansWifiChannelHelper::Default();
     YansWifiPhyHelper phy;
-    phy.SetChannel(channel.Create());
     phy.Set("ChannelSettings",
             StringValue("{0, " + std::to_string(config.channelWidthMhz) + ", BAND_5GHZ, 0}"));
+    // Explicit, so that an SNR does not silently depend on ns-3's defaults.
+    phy.Set("TxPowerStart", DoubleValue(kTxPowerDbm));
+    phy.Set("TxPowerEnd", DoubleValue(kTxPowerDbm));
+    phy.Set("RxNoiseFigure", DoubleValue(kNoiseFigureDb));
+    Ptr<MatrixPropagationLossModel> snrLoss;
+    if (config.snrDb.empty())
+    {
+        phy.SetChannel(YansWifiChannelHelper::Default().Create());
+    }
+    else
+    {
+        // ns-3 detects a preamble only above 4 dB SNR *and* -82 dBm; the latter would hide every
+        // link below about 12 dB at 20 MHz. In SNR mode the SNR alone decides.
+        phy.SetPreambleDetectionModel("ns3::ThresholdPreambleDetectionModel", "MinimumRssi",
+                                      DoubleValue(-200.0));
+        // Links are set once the nodes have mobility models; unset pairs (station to station)
+        // get the weakest worker's loss, so stations still hear each other and contend.
+        snrLoss = CreateObject<MatrixPropagationLossModel>();
+        snrLoss->SetDefaultLoss(kTxPowerDbm - ReceivedPowerForSnrDbm(
+                                                  *std::min_element(config.snrDb.begin(), config.snrDb.end()),
+                                                  config.channelWidthMhz));
+        Ptr<YansWifiChannel> channel = CreateObject<YansWifiChannel>();
+        channel->SetPropagationLossModel(snrLoss);
+        channel->SetPropagationDelayModel(CreateObject<ConstantSpeedPropagationDelayModel>());
+        phy.SetChannel(channel);
+    }
     WifiHelper wifi;
     wifi.SetStandard(WIFI_STANDARD_80211ax);
     wifi.SetRemoteStationManager("ns3::IdealWifiManager");
@@ -141,6 +181,16 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
     mobility.Install(ap);
     mobility.Install(stations);
+    if (snrLoss)
+    {
+        Ptr<MobilityModel> apPosition = ap.Get(0)->GetObject<MobilityModel>();
+        for (int m = 0; m < workers; ++m)
+        {
+            const double snr = config.snrDb.size() == 1 ? config.snrDb[0] : config.snrDb[static_cast<size_t>(m)];
+            snrLoss->SetLoss(apPosition, stations.Get(static_cast<uint32_t>(m))->GetObject<MobilityModel>(),
+                             kTxPowerDbm - ReceivedPowerForSnrDbm(snr, config.channelWidthMhz));
+        }
+    }
 
     InternetStackHelper internet;
     internet.Install(ap);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace airgrad {
 
@@ -35,6 +36,7 @@ struct ExperimentConfig
     int workers = 10;
     int channelWidthMhz = 20;
     double distanceM = 10.0;
+    std::vector<double> snrDb; ///< empty: received power from distance; one value, or one per worker
     double roundDeadlineS = 10.0;
     int fragmentBytes = 1400;
     // [codec]

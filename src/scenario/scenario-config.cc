@@ -58,6 +58,32 @@ ParseReal(const std::string& key, const std::string& value, double lo, bool loIn
     return v;
 }
 
+/// A comma-separated list of numbers, each in [lo, hi].
+std::vector<double>
+ParseRealList(const std::string& key, const std::string& value, double lo, double hi)
+{
+    std::vector<double> out;
+    std::string item;
+    std::istringstream in(value);
+    while (std::getline(in, item, ','))
+    {
+        const auto first = item.find_first_not_of(" \t");
+        const auto last = item.find_last_not_of(" \t");
+        item = first == std::string::npos ? "" : item.substr(first, last - first + 1);
+        std::ostringstream allowed;
+        allowed << "empty, a number in [" << lo << ", " << hi << "], or a comma-separated list of them";
+        errno = 0;
+        char* end = nullptr;
+        const double v = std::strtod(item.c_str(), &end);
+        if (item.empty() || *end != '\0' || errno == ERANGE || !(v >= lo && v <= hi))
+        {
+            Reject(key, value, allowed.str());
+        }
+        out.push_back(v);
+    }
+    return out;
+}
+
 std::string
 ParseChoice(const std::string& key, const std::string& value, const std::vector<std::string>& choices)
 {
@@ -167,9 +193,18 @@ Rules()
              c.channelWidthMhz = std::stoi(ParseChoice(k, v, {"20", "40", "80", "160"}));
          }},
         {{"network.distance_m", "10", "m", "distance of every station from the AP (log-distance "
-                                           "path loss, exponent 3)"},
+                                           "path loss, exponent 3); unused when network.snr_db is set"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.distanceM = ParseReal(k, v, 0.0, false, 10000.0, true);
+         }},
+        {{"network.snr_db", "", "dB",
+          "SNR at the receiver over the whole channel width, for every worker (one value) or per "
+          "worker (a list of network.workers values); empty = received power from distance_m. "
+          "With an SNR the received power is set to the thermal noise of the channel width plus "
+          "the 7 dB noise figure plus the SNR, so widening the channel keeps the SNR and raises "
+          "the rate; from distance, widening the channel adds noise and lowers the SNR"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.snrDb = v.empty() ? std::vector<double>{} : ParseRealList(k, v, -10.0, 80.0);
          }},
         {{"network.round_deadline_s", "10", "s",
           "the server applies the updates that arrived within this time after the round began"},
@@ -302,6 +337,16 @@ LoadScenario(const std::string& path, const std::vector<std::string>& overrides)
     {
         Reject("problem.samples", std::to_string(c.samples),
                "at least network.workers = " + std::to_string(c.workers) + " samples");
+    }
+    if (c.snrDb.size() > 1 && c.snrDb.size() != static_cast<size_t>(c.workers))
+    {
+        std::string text;
+        for (const auto& [key, value] : s.resolved)
+        {
+            text = key == "network.snr_db" ? value : text;
+        }
+        Reject("network.snr_db", text,
+               "one value or network.workers = " + std::to_string(c.workers) + " values");
     }
     if (c.method.k > c.features)
     {

@@ -6,9 +6,11 @@ usage: cli_test.py AIRGRAD_BINARY SOURCE_DIR
 import csv
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 BINARY = sys.argv[1]
@@ -141,6 +143,142 @@ class Runs(unittest.TestCase):
                 self.run_ok("wifi", out)
             files = [open(os.path.join(o, "metrics.csv"), "rb").read() for o in outs]
             self.assertEqual(files[0], files[1])
+
+
+SWEEP = """
+[run]
+name = tiny
+rounds = {rounds}
+[problem]
+samples = 400
+features = 50
+test_samples = 100
+[network]
+kind = {kind}
+workers = 4
+round_deadline_s = 0.2
+[sweep]
+network.snr_db = 5, 25
+method.name = gd,topk-ef
+[target]
+loss_gap = 0.05
+"""
+
+
+def read_index(path):
+    with open(path) as f:
+        return {r["point"]: r for r in csv.DictReader(f)}
+
+
+class Sweep(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.out = os.path.join(self.tmp.name, "sweep")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def write(self, text, name="sweep.ini"):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def test_grid_index_and_targets_match_the_point_metrics(self):
+        path = self.write(SWEEP.format(rounds=30, kind="wifi"))
+        r = run("sweep", path, "--jobs", "2", "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("4/4 done", r.stderr)
+        index = read_index(os.path.join(self.out, "sweep.csv"))
+        self.assertEqual(len(index), 4)
+        for name, row in index.items():
+            self.assertEqual(row["status"], "done")
+            self.assertEqual(name, f"method.name={row['method.name']}+network.snr_db={row['network.snr_db']}")
+            with open(os.path.join(self.out, name, "metrics.csv")) as f:
+                rows = list(csv.DictReader(f))
+            hit = next((m for m in rows if float(m["loss_gap"]) <= 0.05), None)
+            if hit is None:
+                self.assertEqual(row["rounds_to_loss_gap"], "")
+            else:
+                self.assertEqual(row["rounds_to_loss_gap"], hit["round"])
+                self.assertEqual(row["sim_time_s_to_loss_gap"], hit["sim_time_s"])
+                self.assertEqual(row["energy_j_to_loss_gap"], hit["energy_j"])
+        gd5 = index["method.name=gd+network.snr_db=5"]
+        gd25 = index["method.name=gd+network.snr_db=25"]
+        self.assertGreater(float(gd5["airtime_s_to_loss_gap"]), float(gd25["airtime_s_to_loss_gap"]))
+
+    def test_rerun_skips_finished_points_and_redoes_the_rest(self):
+        path = self.write(SWEEP.format(rounds=5, kind="ideal"))
+        self.assertEqual(run("sweep", path, "--out", self.out).returncode, 0)
+        os.remove(os.path.join(self.out, "method.name=gd+network.snr_db=5", "run.json"))
+        r = run("sweep", path, "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("4 points, 3 already finished, running 1", r.stderr)
+        self.assertTrue(all(p["status"] == "done" for p in read_index(os.path.join(self.out, "sweep.csv")).values()))
+
+    def test_killed_sweep_resumes_and_finishes_every_point_exactly_once(self):
+        path = self.write(SWEEP.format(rounds=400, kind="wifi"))
+        proc = subprocess.Popen([BINARY, "sweep", path, "--jobs", "2", "--out", self.out],
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        run_json = lambda: [n for n in os.listdir(self.out) if os.path.exists(os.path.join(self.out, n, "run.json"))] \
+            if os.path.isdir(self.out) else []
+        while not run_json() and proc.poll() is None:
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)  # the sweep and its running points
+        proc.wait()
+        finished = {n: os.stat(os.path.join(self.out, n, "run.json")).st_mtime_ns for n in run_json()}
+        self.assertLess(len(finished), 4, "the sweep ended before it could be killed")
+        r = run("sweep", path, "--jobs", "2", "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(f"{len(finished)} already finished", r.stderr)
+        for n, mtime in finished.items():
+            self.assertEqual(os.stat(os.path.join(self.out, n, "run.json")).st_mtime_ns, mtime, n)
+        index = read_index(os.path.join(self.out, "sweep.csv"))
+        self.assertEqual(sorted(p["status"] for p in index.values()), ["done"] * 4)
+
+    def test_gnu_parallel_gives_the_same_index_as_jobs(self):
+        path = self.write(SWEEP.format(rounds=20, kind="wifi"))
+        a, b = os.path.join(self.tmp.name, "a"), os.path.join(self.tmp.name, "b")
+        self.assertEqual(run("sweep", path, "--jobs", "2", "--out", a).returncode, 0)
+        commands = os.path.join(self.tmp.name, "commands.txt")
+        r = run("sweep", path, "--out", b, "--emit-commands", commands)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(commands) as f:
+            self.assertEqual(len(f.read().splitlines()), 4)
+        with open(commands) as f:
+            subprocess.run(["parallel", "--will-cite", "--jobs", "2"], stdin=f, check=True, timeout=300)
+        self.assertEqual(run("sweep", "--collect", b).returncode, 0)
+        ia, ib = read_index(os.path.join(a, "sweep.csv")), read_index(os.path.join(b, "sweep.csv"))
+        self.assertEqual(ia.keys(), ib.keys())
+        for name in ia:
+            for column in ia[name]:
+                if column != "wall_clock_s":
+                    self.assertEqual(ia[name][column], ib[name][column], (name, column))
+
+    def test_slurm_script_names_every_unfinished_point(self):
+        path = self.write(SWEEP.format(rounds=5, kind="ideal"))
+        script = os.path.join(self.tmp.name, "job.sh")
+        self.assertEqual(run("sweep", path, "--out", self.out, "--emit-slurm", script).returncode, 0)
+        with open(script) as f:
+            text = f.read()
+        self.assertIn("#SBATCH --array=1-4", text)
+        with open(os.path.join(self.out, "commands.txt")) as f:
+            self.assertEqual(len(f.read().splitlines()), 4)
+
+    def expect_rejected(self, text, *parts):
+        r = run("sweep", self.write(text), "--out", self.out)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        for p in parts:
+            self.assertIn(p, r.stderr)
+        self.assertFalse(os.path.exists(self.out), "nothing may run or be written")
+
+    def test_bad_sweep_files_are_rejected_before_any_point_runs(self):
+        self.expect_rejected("[sweep]\nnetwork.fading = a,b\n", "unknown key", "sweep.network.fading")
+        self.expect_rejected("[sweep]\nnetwork.workers = 2,,4\n", "sweep.network.workers", "none empty")
+        self.expect_rejected("[sweep]\nnetwork.workers =\n", "sweep.network.workers", "none empty")
+        self.expect_rejected("[sweep]\nnetwork.channel_width_mhz = 20,30\n", "network.channel_width_mhz",
+                             "'30'", "sweep point network.channel_width_mhz = 30")
+        self.expect_rejected("[target]\nloss_gap = -1\n", "target.loss_gap", "'-1'")
 
 
 if __name__ == "__main__":

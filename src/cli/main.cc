@@ -1,6 +1,7 @@
 // The airgrad executable: run a scenario, list what exists, document every key.
 
 #include "cli/progress.h"
+#include "cli/sweep.h"
 #include "helper/airgrad-wifi-driver.h"
 #include "method/method-factory.h"
 #include "round/experiment.h"
@@ -26,6 +27,7 @@ namespace {
 constexpr int kUsageError = 2;
 
 const char* kUsage = "usage: airgrad run SCENARIO.ini [--set section.key=value]... [--out DIR]\n"
+                     "       airgrad sweep SWEEP.ini [--jobs N] [--out DIR] (see sweep --help)\n"
                      "       airgrad list\n"
                      "       airgrad --help | run --help | --version\n";
 
@@ -233,6 +235,10 @@ main(int argc, char** argv)
         if (command == "run")
         {
             return Run(argc - 1, argv + 1);
+        }
+        if (command == "sweep")
+        {
+            return RunSweepCommand(argc - 1, argv + 1);
         }
         if (command == "list")
         {

@@ -272,10 +272,15 @@ ScenarioKeys()
     return keys;
 }
 
-Scenario
-LoadScenario(const std::string& path, const std::vector<std::string>& overrides)
+namespace {
+
+/// Reads an INI file whose keys are the scenario keys, each also allowed under each prefix in
+/// `prefixes` (e.g. "sweep."), plus `extraKeys`. Unknown keys are rejected, naming the file.
+std::map<std::string, std::string>
+ReadIni(const std::string& path,
+        const std::vector<std::string>& prefixes,
+        const std::vector<std::string>& extraKeys)
 {
-    std::map<std::string, std::string> values;
     std::ifstream in(path);
     if (!in)
     {
@@ -285,6 +290,14 @@ LoadScenario(const std::string& path, const std::vector<std::string>& overrides)
     for (const auto& r : Rules())
     {
         desc.add_options()(r.doc.key.c_str(), po::value<std::string>());
+        for (const auto& prefix : prefixes)
+        {
+            desc.add_options()((prefix + r.doc.key).c_str(), po::value<std::string>());
+        }
+    }
+    for (const auto& k : extraKeys)
+    {
+        desc.add_options()(k.c_str(), po::value<std::string>());
     }
     po::variables_map vm;
     try
@@ -300,10 +313,25 @@ LoadScenario(const std::string& path, const std::vector<std::string>& overrides)
     {
         throw std::invalid_argument(path + ": " + e.what());
     }
+    std::map<std::string, std::string> values;
     for (const auto& [key, value] : vm)
     {
         values[key] = value.as<std::string>();
     }
+    return values;
+}
+
+} // namespace
+
+ScenarioValues
+ReadScenarioFile(const std::string& path)
+{
+    return ReadIni(path, {}, {});
+}
+
+void
+ApplyOverrides(const std::vector<std::string>& overrides, ScenarioValues& values)
+{
     for (const auto& o : overrides)
     {
         const auto eq = o.find('=');
@@ -319,6 +347,19 @@ LoadScenario(const std::string& path, const std::vector<std::string>& overrides)
         }
         values[key] = o.substr(eq + 1);
     }
+}
+
+Scenario
+LoadScenario(const std::string& path, const std::vector<std::string>& overrides)
+{
+    ScenarioValues values = ReadScenarioFile(path);
+    ApplyOverrides(overrides, values);
+    return ResolveScenario(values);
+}
+
+Scenario
+ResolveScenario(const ScenarioValues& values)
+{
     Scenario s;
     for (const auto& r : Rules())
     {
@@ -354,6 +395,94 @@ LoadScenario(const std::string& path, const std::vector<std::string>& overrides)
                "at most problem.features = " + std::to_string(c.features));
     }
     return s;
+}
+
+SweepSpec
+LoadSweep(const std::string& path)
+{
+    const ScenarioValues values = ReadIni(path, {"sweep."}, {"target.loss_gap", "target.test_accuracy"});
+    SweepSpec spec;
+    for (const auto& [key, value] : values)
+    {
+        if (key.rfind("target.", 0) == 0)
+        {
+            const std::string metric = key.substr(7);
+            const double v = metric == "loss_gap" ? ParseReal(key, value, 0.0, false, kInf, false)
+                                                  : ParseReal(key, value, 0.0, false, 1.0, true);
+            spec.targets.push_back({metric, v});
+        }
+        else if (key.rfind("sweep.", 0) != 0)
+        {
+            spec.base[key] = value;
+        }
+    }
+    for (const auto& k : ScenarioKeys()) // axis order: the documented key order
+    {
+        const auto it = values.find("sweep." + k.key);
+        if (it == values.end())
+        {
+            continue;
+        }
+        std::vector<std::string> list;
+        std::string item;
+        std::istringstream in(it->second);
+        while (std::getline(in, item, ','))
+        {
+            const auto first = item.find_first_not_of(" \t");
+            const auto last = item.find_last_not_of(" \t");
+            if (first == std::string::npos)
+            {
+                Reject(it->first, it->second, "a comma-separated list of values, none empty");
+            }
+            list.push_back(item.substr(first, last - first + 1));
+        }
+        if (list.empty())
+        {
+            Reject(it->first, it->second, "a comma-separated list of values, none empty");
+        }
+        spec.axes.emplace_back(k.key, list);
+    }
+    for (const ScenarioValues& point : SweepPoints(spec))
+    {
+        ScenarioValues full = spec.base;
+        std::string where;
+        for (const auto& [key, value] : point)
+        {
+            full[key] = value;
+            where += (where.empty() ? "" : ", ") + key + " = " + value;
+        }
+        try
+        {
+            ResolveScenario(full);
+        }
+        catch (const std::invalid_argument& e)
+        {
+            throw std::invalid_argument(path + ": " + e.what() +
+                                        (where.empty() ? "" : " (sweep point " + where + ")"));
+        }
+    }
+    return spec;
+}
+
+std::vector<ScenarioValues>
+SweepPoints(const SweepSpec& spec)
+{
+    std::vector<ScenarioValues> points(1);
+    for (const auto& [key, list] : spec.axes)
+    {
+        std::vector<ScenarioValues> next;
+        for (const ScenarioValues& p : points)
+        {
+            for (const auto& value : list)
+            {
+                ScenarioValues q = p;
+                q[key] = value;
+                next.push_back(q);
+            }
+        }
+        points = std::move(next);
+    }
+    return points;
 }
 
 std::string

@@ -3,6 +3,7 @@
 
 #include "round/experiment-config.h"
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,12 +29,54 @@ struct Scenario
     std::vector<std::pair<std::string, std::string>> resolved;
 };
 
+/// Scenario key -> value text, before validation.
+using ScenarioValues = std::map<std::string, std::string>;
+
+/// The keys an INI file sets; throws std::invalid_argument for an unreadable file or unknown key.
+ScenarioValues ReadScenarioFile(const std::string& path);
+
+/// Applies "section.key=value" overrides (later ones win); throws for an unknown key.
+void ApplyOverrides(const std::vector<std::string>& overrides, ScenarioValues& values);
+
+/// Validates every value (defaults for keys not given) into a Scenario; throws
+/// std::invalid_argument naming the key, the value and what is allowed.
+Scenario ResolveScenario(const ScenarioValues& values);
+
 /**
  * \brief Reads an INI scenario file, applies `overrides` ("section.key=value", later ones win) and
  * validates every value. Throws std::invalid_argument with one message that names the key, the
  * value and what is allowed (or the file that cannot be read).
  */
 Scenario LoadScenario(const std::string& path, const std::vector<std::string>& overrides);
+
+/// \brief A target a sweep reports the cost of reaching.
+struct SweepTarget
+{
+    std::string metric; ///< loss_gap (reached when <= value) or test_accuracy (reached when >=)
+    double value;
+};
+
+/**
+ * \brief A sweep file: a scenario plus a [sweep] section of comma-separated lists
+ * (`network.snr_db = 5,15,25`) and an optional [target] section (`loss_gap = 1e-6`,
+ * `test_accuracy = 0.8`). The grid is the product of the lists.
+ */
+struct SweepSpec
+{
+    ScenarioValues base;
+    std::vector<std::pair<std::string, std::vector<std::string>>> axes; ///< in ScenarioKeys() order
+    std::vector<SweepTarget> targets;
+};
+
+/**
+ * \brief Reads a sweep file and validates every point of its grid, so that a bad value fails
+ * before anything runs. Throws std::invalid_argument naming the key, the value (and the point)
+ * and what is allowed.
+ */
+SweepSpec LoadSweep(const std::string& path);
+
+/// The grid points as key -> value text of the swept keys, last axis varying fastest.
+std::vector<ScenarioValues> SweepPoints(const SweepSpec& spec);
 
 /// The key table as text for --help: key, default, unit, meaning.
 std::string ScenarioHelp();

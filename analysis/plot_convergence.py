@@ -1,22 +1,25 @@
 #!/usr/bin/python3
 """Plot loss_gap (log scale) against simulated time, airtime, energy and uplink bits.
 
-Each RUN_DIR is an airgrad output directory (metrics.csv and run.json); each becomes one line,
-labelled by its method (and run name when several runs share a method).
+Each RUN_DIR is an airgrad output directory (metrics.csv and run.json). Runs that differ only in
+run.seed are one line: the mean over seeds, with a shaded 95% interval (mean +- 1.96 standard
+errors) of the loss gap at each round, and the mean x value. Lines are labelled by method.
 
 example: plot_convergence.py results/quickstart results/quickstart-topk-ef -o convergence.png
+         plot_convergence.py results/my-sweep/*/ -o sweep-convergence.pdf
 """
 import argparse
-import json
 import os
-import sys
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np  # noqa: E402
 
+import airgrad_analysis as aa  # noqa: E402
+
+SCRIPT = "plot_convergence"
 PANELS = [
     ("sim_time_s", "simulated wall-clock time (s)"),
     ("airtime_s", "uplink airtime (s)"),
@@ -26,19 +29,30 @@ PANELS = [
 REQUIRED = ["round", "loss_gap"] + [c for c, _ in PANELS]
 
 
-def load(run_dir):
-    metrics = os.path.join(run_dir, "metrics.csv")
-    info_path = os.path.join(run_dir, "run.json")
-    for path in (metrics, info_path):
-        if not os.path.isfile(path):
-            sys.exit(f"plot_convergence: {path} not found (is {run_dir} a finished airgrad run?)")
-    frame = pd.read_csv(metrics)
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        sys.exit(f"plot_convergence: {metrics} lacks column(s) {', '.join(missing)}")
-    with open(info_path) as f:
-        info = json.load(f)
-    return frame, info
+def group_runs(runs):
+    """Runs whose configurations differ only in run.seed, in first-seen order."""
+    groups = {}
+    for frame, info in runs:
+        config = {k: v for k, v in info["config"].items() if k not in ("run.seed", "run.name")}
+        groups.setdefault(tuple(sorted(config.items())), []).append((frame, info))
+    return list(groups.values())
+
+
+def labels(groups):
+    """The method name, plus whatever else tells groups of the same method apart."""
+    out = []
+    for g in groups:
+        config = g[0][1]["config"]
+        same_method = [h for h in groups if h[0][1]["config"]["method.name"] == config["method.name"]]
+        label = config["method.name"]
+        if len(same_method) > 1:
+            differing = [k for k in config if k not in ("run.seed", "run.name")
+                         and len({h[0][1]["config"].get(k) for h in same_method}) > 1]
+            label += " (" + ", ".join(f"{k.split('.')[-1]}={config[k]}" for k in differing) + ")"
+        if len(g) > 1:
+            label += f", {len(g)} seeds"
+        out.append(label)
+    return out
 
 
 def main():
@@ -47,15 +61,21 @@ def main():
     parser.add_argument("-o", "--output", required=True, help="image file to write (.png or .pdf)")
     args = parser.parse_args()
 
-    runs = [load(r) for r in args.runs]
-    methods = [info["config"]["method.name"] for _, info in runs]
+    runs = [aa.load_run(SCRIPT, r, REQUIRED) for r in args.runs]
+    groups = group_runs(runs)
     fig, axes = plt.subplots(2, 2, figsize=(11, 7.5))
-    for (frame, info), method in zip(runs, methods):
-        label = method if methods.count(method) == 1 else f"{method} ({info['config']['run.name']})"
+    for group, label in zip(groups, labels(groups)):
+        rounds = min(len(frame) for frame, _ in group)  # a common prefix of rounds
         # loss_gap can reach 0 or below at machine precision: such points cannot sit on a log axis.
-        gap = frame["loss_gap"].where(frame["loss_gap"] > 0)
+        gaps = np.array([frame["loss_gap"].to_numpy()[:rounds] for frame, _ in group])
+        mean_gap = gaps.mean(axis=0)
+        half = 1.96 * gaps.std(axis=0, ddof=1) / np.sqrt(len(group)) if len(group) > 1 else None
         for ax, (column, _) in zip(axes.flat, PANELS):
-            ax.plot(frame[column], gap, label=label, linewidth=1.4)
+            x = np.array([frame[column].to_numpy()[:rounds] for frame, _ in group]).mean(axis=0)
+            line, = ax.plot(x, np.where(mean_gap > 0, mean_gap, np.nan), label=label, linewidth=1.4)
+            if half is not None:
+                low = np.where(mean_gap - half > 0, mean_gap - half, np.nan)
+                ax.fill_between(x, low, mean_gap + half, color=line.get_color(), alpha=0.2, linewidth=0)
     for ax, (column, title) in zip(axes.flat, PANELS):
         ax.set_yscale("log")
         ax.set_xlabel(title)
@@ -63,17 +83,14 @@ def main():
         ax.grid(True, which="both", alpha=0.3)
         if all((frame[column] == 0).all() for frame, _ in runs):
             ax.text(0.5, 0.5, "all zero: ideal link", transform=ax.transAxes, ha="center", color="gray")
-    axes.flat[0].legend()
+    axes.flat[0].legend(fontsize=8)
     first = runs[0][1]["config"]
     fig.suptitle(f"{first['problem.type']}, d = {first['problem.features']}, M = {first['network.workers']}, "
                  f"network {first['network.kind']}"
                  + (f", {first['network.channel_width_mhz']} MHz" if first["network.kind"] == "wifi" else ""))
     fig.tight_layout()
-    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
-    tmp = args.output + ".part" + os.path.splitext(args.output)[1]
-    fig.savefig(tmp, dpi=120)
-    os.replace(tmp, args.output)  # never a half-written figure
-    print(f"plot_convergence: wrote {args.output}")
+    aa.save(fig, args.output)
+    print(f"{SCRIPT}: wrote {args.output}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,102 @@
+#!/usr/bin/python3
+"""The analysis scripts on a small real sweep: every figure and table is written, and missing
+columns or directories fail with a clear message.
+
+usage: analysis_test.py AIRGRAD_BINARY SOURCE_DIR
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BINARY = sys.argv[1]
+SOURCE = sys.argv[2]
+PY = "/usr/bin/python3"
+SWEEP = """
+[run]
+rounds = 12
+[problem]
+samples = 300
+features = 40
+test_samples = 100
+[network]
+kind = wifi
+workers = 3
+round_deadline_s = 0.2
+[sweep]
+method.name = gd, topk-ef
+network.snr_db = 10, 30
+network.channel_width_mhz = 20, 40
+run.seed = 1, 2
+[target]
+loss_gap = 0.1
+test_accuracy = 0.7
+"""
+
+
+def script(name, *args):
+    return subprocess.run([PY, os.path.join(SOURCE, "analysis", name), *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+class Analysis(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.sweep = os.path.join(cls.tmp.name, "sweep")
+        path = os.path.join(cls.tmp.name, "sweep.ini")
+        with open(path, "w") as f:
+            f.write(SWEEP)
+        r = subprocess.run([BINARY, "sweep", path, "--jobs", "2", "--out", cls.sweep], capture_output=True,
+                           text=True, timeout=600)
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def written(self, r, path):
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertGreater(os.path.getsize(path), 1000)
+
+    def test_convergence_with_seed_intervals(self):
+        runs = [os.path.join(self.sweep, d) for d in sorted(os.listdir(self.sweep))
+                if "network.snr_db=30" in d and "channel_width_mhz=20" in d]
+        self.assertEqual(len(runs), 4)  # 2 methods x 2 seeds
+        out = os.path.join(self.tmp.name, "convergence.pdf")
+        self.written(script("plot_convergence.py", *runs, "-o", out), out)
+
+    def test_heatmaps_for_both_targets_and_all_costs(self):
+        for target in ("loss_gap", "test_accuracy"):
+            for cost in ("sim_time_s", "energy_j", "uplink_payload_bits"):
+                out = os.path.join(self.tmp.name, f"h-{target}-{cost}.png")
+                self.written(script("plot_heatmaps.py", self.sweep, "--target", target, "--cost", cost, "-o", out),
+                             out)
+
+    def test_contention_axis_and_bits_table(self):
+        out = os.path.join(self.tmp.name, "width.png")
+        self.written(script("plot_contention.py", self.sweep, "--x", "network.channel_width_mhz", "-o", out), out)
+        r = script("table_bits.py", self.sweep)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(len(lines), 2 + 8)  # header, rule, 8 points with seeds averaged
+        self.assertIn("uplink bits to loss_gap <= 0.1", lines[0])
+
+    def test_missing_columns_and_inputs_fail_clearly(self):
+        r = script("plot_contention.py", self.sweep, "-o", os.path.join(self.tmp.name, "x.png"))
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("lacks column(s) network.workers", r.stderr)
+        r = script("plot_heatmaps.py", os.path.join(self.tmp.name, "nowhere"), "-o", "x.png")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("nowhere not found", r.stderr)
+        r = script("plot_convergence.py", self.tmp.name, "-o", "x.png")
+        self.assertIn("not found", r.stderr)
+        for name in ("plot_convergence.py", "plot_heatmaps.py", "plot_contention.py", "table_bits.py"):
+            r = script(name, "--help")
+            self.assertEqual(r.returncode, 0, name)
+            self.assertIn("example:", r.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0]], verbosity=2)

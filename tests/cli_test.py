@@ -216,6 +216,14 @@ class Sweep(unittest.TestCase):
         self.assertIn("4 points, 3 already finished, running 1", r.stderr)
         self.assertTrue(all(p["status"] == "done" for p in read_index(os.path.join(self.out, "sweep.csv")).values()))
 
+    def test_an_edited_sweep_file_reruns_its_points(self):
+        self.assertEqual(run("sweep", self.write(SWEEP.format(rounds=5, kind="ideal")), "--out", self.out).returncode, 0)
+        r = run("sweep", self.write(SWEEP.format(rounds=6, kind="ideal")), "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("4 points, 0 already finished", r.stderr)
+        with open(os.path.join(self.out, "method.name=gd+network.snr_db=5", "metrics.csv")) as f:
+            self.assertEqual(len(f.read().splitlines()), 1 + 7)  # header, rounds 0..6
+
     def test_killed_sweep_resumes_and_finishes_every_point_exactly_once(self):
         path = self.write(SWEEP.format(rounds=400, kind="wifi"))
         proc = subprocess.Popen([BINARY, "sweep", path, "--jobs", "2", "--out", self.out],

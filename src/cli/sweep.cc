@@ -3,7 +3,8 @@
 // Layout of DIR: sweep.ini (a copy of the sweep file), sweep.csv (the index), and one directory per
 // point, named by its swept values, holding scenario.ini (the point's complete scenario), log.txt
 // (the run's stderr), metrics.csv and run.json. A point is finished exactly when its run.json
-// exists: `airgrad run` writes it last and atomically, so a killed sweep resumes where it stopped.
+// exists and its scenario.ini is the one the sweep file gives now: `airgrad run` writes run.json
+// last and atomically, so a killed sweep resumes where it stopped, and an edited one re-runs.
 
 #include "cli/sweep.h"
 
@@ -102,7 +103,11 @@ MakePoints(const SweepSpec& spec, const fs::path& out)
             p.name = "point";
         }
         p.dir = out / p.name;
-        p.status = fs::exists(p.dir / "run.json") ? "done" : "pending";
+        // Finished only if it ran this very scenario: an edited sweep file re-runs its points.
+        p.status = fs::exists(p.dir / "run.json") &&
+                           ReadFile(p.dir / "scenario.ini") == PointScenario(spec, p)
+                       ? "done"
+                       : "pending";
         points.push_back(p);
     }
     return points;
@@ -299,7 +304,12 @@ Prepare(const std::string& sweepPath, const SweepSpec& spec, const std::vector<P
     WriteFileAtomically((out / "sweep.ini").string(), ReadFile(sweepPath));
     for (const Point& p : points)
     {
+        if (p.status == "done")
+        {
+            continue;
+        }
         fs::create_directories(p.dir);
+        fs::remove(p.dir / "run.json"); // from an older version of the sweep file
         WriteFileAtomically((p.dir / "scenario.ini").string(), PointScenario(spec, p));
     }
 }
@@ -372,7 +382,6 @@ Execute(const SweepSpec& spec, std::vector<Point>& points, const fs::path& out, 
         while (running.size() < static_cast<size_t>(jobs) && next < pending.size())
         {
             Point& p = points[pending[next++]];
-            fs::remove(p.dir / "run.json"); // a failed earlier attempt left none; be sure
             running[Spawn(p)] = static_cast<size_t>(&p - points.data());
             p.status = "running";
             progress(true);

@@ -15,6 +15,9 @@
 #include "ns3/mobility-helper.h"
 #include "ns3/mobility-model.h"
 #include "ns3/neighbor-cache-helper.h"
+#include "ns3/originator-block-ack-agreement.h"
+#include "ns3/qos-txop.h"
+#include "ns3/block-ack-manager.h"
 #include "ns3/pointer.h"
 #include "ns3/propagation-delay-model.h"
 #include "ns3/propagation-loss-model.h"
@@ -63,24 +66,58 @@ ReceivedPowerForSnrDbm(double snrDb, int widthMhz)
 }
 constexpr uint16_t kWarmUpPort = 9;
 const Time kWarmUpGap = MilliSeconds(50);
+const Time kWarmUpStagger = MilliSeconds(2); // uplink warm-ups sent at once collide and fail
+const Time kWarmUpLimit = Seconds(60);
 
-/// Two datagrams: with more than one frame queued the MAC sets up a Block Ack agreement.
-void
-SendWarmUp(Ptr<Socket> socket, Ipv4Address to)
+/**
+ * Warm-up traffic between association and round 1. Block Ack agreements are set up on the first
+ * data frames of each direction; set up during a round, they stranded a downlink A-MPDU in a
+ * station's reorder buffer for ~20 rounds (ns-3.37), and even agreements set up beforehand can
+ * leave a station's buffer stuck behind a sequence gap for a while. So learning starts only when
+ * every link, both ways, has an ESTABLISHED agreement *and* has since delivered a datagram.
+ */
+struct WarmUp
 {
-    for (int i = 0; i < 2; ++i)
-    {
-        socket->SendTo(Create<Packet>(64), 0, InetSocketAddress(to, kWarmUpPort));
-    }
-}
+    static constexpr uint32_t kFromAp = 0xFFFFFFFF;
+    std::vector<Ptr<Socket>> sockets; ///< [0] the AP, [i + 1] station i
+    std::vector<uint8_t> down;        ///< per station: a datagram from the AP arrived
+    std::vector<uint8_t> up;          ///< per station: its datagram reached the AP
+    bool counting = false;            ///< deliveries count only once all agreements exist
 
-void
-DiscardAll(Ptr<Socket> socket)
-{
-    while (socket->Recv())
+    /// Two datagrams (with more than one frame queued the MAC sets up Block Ack) naming the sender.
+    static void Send(Ptr<Socket> socket, Ipv4Address to, uint32_t sender)
     {
+        uint8_t payload[4] = {static_cast<uint8_t>(sender >> 24), static_cast<uint8_t>(sender >> 16),
+                              static_cast<uint8_t>(sender >> 8), static_cast<uint8_t>(sender)};
+        for (int i = 0; i < 2; ++i)
+        {
+            socket->SendTo(Create<Packet>(payload, 4), 0, InetSocketAddress(to, kWarmUpPort));
+        }
     }
-}
+
+    static void Receive(WarmUp* w, uint32_t node, Ptr<Socket> socket)
+    {
+        while (Ptr<Packet> p = socket->Recv())
+        {
+            uint8_t b[4] = {0, 0, 0, 0};
+            p->CopyData(b, 4);
+            const uint32_t sender = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) |
+                                    (uint32_t{b[2]} << 8) | b[3];
+            if (!w->counting)
+            {
+                continue;
+            }
+            if (node == 0 && sender < w->up.size())
+            {
+                w->up[sender] = 1;
+            }
+            else if (node > 0 && sender == kFromAp)
+            {
+                w->down[node - 1] = 1;
+            }
+        }
+    }
+};
 
 /// Everything the traces accumulate; read at the end of each round.
 struct Tally
@@ -93,6 +130,7 @@ struct Tally
     double energyAtStart = 0.0;
     Time start;
     uint32_t associated = 0;
+    uint32_t warmUpMissing = 0; ///< links still not delivering when the warm-up gave up
     DeviceEnergyModelContainer radios;
     ::airgrad::Experiment* experiment = nullptr;
     ::airgrad::RoundObserver* observer = nullptr;
@@ -288,15 +326,16 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         },
                           &tally));
 
-    // One UDP "discard" socket per node carries the warm-up datagrams.
-    std::vector<Ptr<Socket>> warmUpSockets;
+    WarmUp warmUp;
+    warmUp.down.assign(stations.GetN(), 0);
+    warmUp.up.assign(stations.GetN(), 0);
     for (uint32_t n = 0; n <= stations.GetN(); ++n)
     {
         Ptr<Node> node = n == 0 ? ap.Get(0) : stations.Get(n - 1);
         Ptr<Socket> socket = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
         socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), kWarmUpPort));
-        socket->SetRecvCallback(MakeCallback(&DiscardAll));
-        warmUpSockets.push_back(socket);
+        socket->SetRecvCallback(MakeBoundCallback(&WarmUp::Receive, &warmUp, n));
+        warmUp.sockets.push_back(socket);
     }
     auto startLearning = [&]() {
         tally.start = Simulator::Now();
@@ -307,8 +346,59 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         serverApp->StartRounds();
     };
 
+    Ptr<WifiMac> apMac = DynamicCast<WifiNetDevice>(apDevice.Get(0))->GetMac();
+    auto established = [](Ptr<WifiMac> originator, Mac48Address recipient) {
+        return originator->GetQosTxop(AC_BE)->GetBaManager()->ExistsAgreementInState(
+            recipient, 0, OriginatorBlockAckAgreement::ESTABLISHED);
+    };
+    Time warmUpStart;
+    std::function<void()> runWarmUp;
+    runWarmUp = [&]() {
+        if (warmUpStart.IsZero())
+        {
+            warmUpStart = Simulator::Now();
+        }
+        // A link is ready when its agreement exists and, counted from when all did, it delivered.
+        bool allEstablished = true;
+        for (uint32_t i = 0; i < stations.GetN(); ++i)
+        {
+            Ptr<WifiMac> staMac = DynamicCast<WifiNetDevice>(staDevices.Get(i))->GetMac();
+            allEstablished = allEstablished && established(apMac, staMac->GetAddress()) &&
+                             established(staMac, apMac->GetAddress());
+        }
+        warmUp.counting = warmUp.counting || allEstablished;
+        uint32_t missing = 0;
+        for (uint32_t i = 0; i < stations.GetN(); ++i)
+        {
+            if (!warmUp.down[i])
+            {
+                WarmUp::Send(warmUp.sockets[0], staInterfaces.GetAddress(i), WarmUp::kFromAp);
+                ++missing;
+            }
+            if (!warmUp.up[i])
+            {
+                Simulator::Schedule(kWarmUpGap + missing * kWarmUpStagger, &WarmUp::Send,
+                                    warmUp.sockets[i + 1], apInterface.GetAddress(0), i);
+                ++missing;
+            }
+        }
+        if (missing == 0)
+        {
+            startLearning();
+        }
+        else if (Simulator::Now() - warmUpStart > kWarmUpLimit)
+        {
+            tally.warmUpMissing = missing;
+            Simulator::Stop();
+        }
+        else
+        {
+            Simulator::Schedule(2 * kWarmUpGap + missing * kWarmUpStagger, runWarmUp);
+        }
+    };
+
     // Poll for association every 10 ms (beacons come every 102.4 ms); learning starts when all are in.
-    const Time associationLimit = Seconds(10);
+    const Time associationLimit = Seconds(60);
     std::function<void()> waitForAssociation;
     waitForAssociation = [&]() {
         tally.associated = 0;
@@ -326,16 +416,7 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
             // and a failed resolution marks the AP dead for 100 s. Only now: in ns-3.37 every
             // link change (association) flushes the ARP cache, static entries included.
             NeighborCacheHelper().PopulateNeighborCache();
-            // Block Ack agreements are set up on the first data frames of each direction. Set
-            // them all up now, downlink first, then uplink, so that no ADDBA exchange overlaps a
-            // round (seen in ns-3.37: a downlink A-MPDU stranded in a station's reorder buffer).
-            for (uint32_t i = 0; i < stations.GetN(); ++i)
-            {
-                SendWarmUp(warmUpSockets.front(), staInterfaces.GetAddress(i));
-                Simulator::Schedule(kWarmUpGap, &SendWarmUp, warmUpSockets[i + 1],
-                                    apInterface.GetAddress(0));
-            }
-            Simulator::Schedule(2 * kWarmUpGap, startLearning);
+            Simulator::ScheduleNow(runWarmUp);
         }
         else if (Simulator::Now() >= associationLimit)
         {
@@ -356,8 +437,14 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     {
         throw std::runtime_error("only " + std::to_string(associated) + " of " +
                                  std::to_string(workers) +
-                                 " stations associated with the access point within 10 s; "
+                                 " stations associated with the access point within 60 s; "
                                  "reduce network.distance_m or network.workers");
+    }
+    if (tally.warmUpMissing > 0)
+    {
+        throw std::runtime_error(std::to_string(tally.warmUpMissing) +
+                                 " Wi-Fi links still did not deliver after 60 s of warm-up; "
+                                 "reduce network.workers or raise network.snr_db");
     }
     if (roundsDone < static_cast<uint32_t>(config.rounds))
     {

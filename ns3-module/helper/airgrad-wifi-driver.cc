@@ -75,6 +75,9 @@ const Time kWarmUpLimit = Seconds(60);
  * station's reorder buffer for ~20 rounds (ns-3.37), and even agreements set up beforehand can
  * leave a station's buffer stuck behind a sequence gap for a while. So learning starts only when
  * every link, both ways, has an ESTABLISHED agreement *and* has since delivered a datagram.
+ * The neighbour caches are filled statically on each pass: otherwise a burst of fragments
+ * overflows ARP's 3-packet pending queue and a failed resolution marks the AP dead for 100 s; and
+ * in ns-3.37 every link change (association) flushes the ARP cache, static entries included.
  */
 struct WarmUp
 {
@@ -118,6 +121,19 @@ struct WarmUp
         }
     }
 };
+
+uint32_t
+CountAssociated(const NetDeviceContainer& staDevices)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < staDevices.GetN(); ++i)
+    {
+        n += DynamicCast<StaWifiMac>(DynamicCast<WifiNetDevice>(staDevices.Get(i))->GetMac())->IsAssociated()
+                 ? 1
+                 : 0;
+    }
+    return n;
+}
 
 /// Everything the traces accumulate; read at the end of each round.
 struct Tally
@@ -358,38 +374,51 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         {
             warmUpStart = Simulator::Now();
         }
-        // A link is ready when its agreement exists and, counted from when all did, it delivered.
+        // In a crowd, stations can lose and regain association: that resets their Block Ack
+        // agreements and flushes their ARP caches again. Wait for all, then refresh the caches.
+        if (Simulator::Now() - warmUpStart > kWarmUpLimit)
+        {
+            tally.warmUpMissing = std::max<uint32_t>(1, staDevices.GetN() - CountAssociated(staDevices));
+            Simulator::Stop();
+            return;
+        }
+        if (CountAssociated(staDevices) < staDevices.GetN())
+        {
+            Simulator::Schedule(MilliSeconds(10), runWarmUp);
+            return;
+        }
+        NeighborCacheHelper().PopulateNeighborCache();
+        // A link is ready when its agreement is established now and, counted from the first time
+        // all were, it delivered a datagram.
+        std::vector<uint8_t> downReady(stations.GetN()), upReady(stations.GetN());
         bool allEstablished = true;
         for (uint32_t i = 0; i < stations.GetN(); ++i)
         {
             Ptr<WifiMac> staMac = DynamicCast<WifiNetDevice>(staDevices.Get(i))->GetMac();
-            allEstablished = allEstablished && established(apMac, staMac->GetAddress()) &&
-                             established(staMac, apMac->GetAddress());
+            downReady[i] = established(apMac, staMac->GetAddress());
+            upReady[i] = established(staMac, apMac->GetAddress());
+            allEstablished = allEstablished && downReady[i] && upReady[i];
         }
         warmUp.counting = warmUp.counting || allEstablished;
         uint32_t missing = 0;
         for (uint32_t i = 0; i < stations.GetN(); ++i)
         {
-            if (!warmUp.down[i])
+            if (!(downReady[i] && warmUp.down[i]))
             {
                 WarmUp::Send(warmUp.sockets[0], staInterfaces.GetAddress(i), WarmUp::kFromAp);
                 ++missing;
             }
-            if (!warmUp.up[i])
+            if (!(upReady[i] && warmUp.up[i]))
             {
                 Simulator::Schedule(kWarmUpGap + missing * kWarmUpStagger, &WarmUp::Send,
                                     warmUp.sockets[i + 1], apInterface.GetAddress(0), i);
                 ++missing;
             }
         }
+        tally.warmUpMissing = missing;
         if (missing == 0)
         {
             startLearning();
-        }
-        else if (Simulator::Now() - warmUpStart > kWarmUpLimit)
-        {
-            tally.warmUpMissing = missing;
-            Simulator::Stop();
         }
         else
         {
@@ -401,21 +430,9 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     const Time associationLimit = Seconds(60);
     std::function<void()> waitForAssociation;
     waitForAssociation = [&]() {
-        tally.associated = 0;
-        for (uint32_t i = 0; i < staDevices.GetN(); ++i)
-        {
-            tally.associated += DynamicCast<StaWifiMac>(
-                                    DynamicCast<WifiNetDevice>(staDevices.Get(i))->GetMac())
-                                    ->IsAssociated()
-                                    ? 1
-                                    : 0;
-        }
+        tally.associated = CountAssociated(staDevices);
         if (tally.associated == staDevices.GetN())
         {
-            // Static ARP entries, or a burst of fragments overflows ARP's 3-packet pending queue
-            // and a failed resolution marks the AP dead for 100 s. Only now: in ns-3.37 every
-            // link change (association) flushes the ARP cache, static entries included.
-            NeighborCacheHelper().PopulateNeighborCache();
             Simulator::ScheduleNow(runWarmUp);
         }
         else if (Simulator::Now() >= associationLimit)
@@ -443,8 +460,9 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     if (tally.warmUpMissing > 0)
     {
         throw std::runtime_error(std::to_string(tally.warmUpMissing) +
-                                 " Wi-Fi links still did not deliver after 60 s of warm-up; "
-                                 "reduce network.workers or raise network.snr_db");
+                                 " Wi-Fi links (or unassociated stations) were still not ready "
+                                 "after 60 s of warm-up; reduce network.workers or raise "
+                                 "network.snr_db");
     }
     if (roundsDone < static_cast<uint32_t>(config.rounds))
     {

@@ -164,7 +164,7 @@ struct Tally
 
 } // namespace
 
-void
+WifiRunStats
 RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
 {
     const ::airgrad::ExperimentConfig& config = experiment.Config();
@@ -449,6 +449,9 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     Simulator::Run();
     const uint32_t associated = tally.associated;
     const uint32_t roundsDone = server.Round();
+    WifiRunStats stats;
+    stats.events = Simulator::GetEventCount();
+    stats.learningStartS = tally.start.GetSeconds();
     Simulator::Destroy();
     if (associated < static_cast<uint32_t>(workers))
     {
@@ -469,6 +472,7 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         throw std::runtime_error("the Wi-Fi simulation stopped after round " +
                                  std::to_string(roundsDone) + " of " + std::to_string(config.rounds));
     }
+    return stats;
 }
 
 } // namespace airgrad

@@ -3,6 +3,8 @@
 
 // Deliberately free of ns-3 headers: the CLI and tests include this without paying for them.
 
+#include <cstdint>
+
 namespace airgrad
 {
 class Experiment;
@@ -13,6 +15,13 @@ namespace ns3
 {
 namespace airgrad
 {
+
+/// \brief What a Wi-Fi run cost the simulator.
+struct WifiRunStats
+{
+    uint64_t events = 0;         ///< ns-3 events executed, association and warm-up included
+    double learningStartS = 0.0; ///< simulated time at which round 1 began, s
+};
 
 /**
  * \brief Runs an experiment's rounds over ns-3 Wi-Fi: one 802.11ax access point (the server) and
@@ -26,7 +35,7 @@ namespace airgrad
  * radio energy only. Reports round 0 and every round to `observer`.
  * Throws std::runtime_error when the stations do not associate within 10 simulated seconds.
  */
-void RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer);
+WifiRunStats RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer);
 
 } // namespace airgrad
 } // namespace ns3

@@ -180,9 +180,11 @@ Run(int argc, char** argv)
     std::cerr << "airgrad: " << config.name << ": " << config.method.name << " on " << config.problemType
               << " (d = " << experiment->Dimension() << ", M = " << config.workers << ") over "
               << config.networkKind << ", " << config.rounds << " rounds -> " << out.string() << "\n";
+    const auto roundsStarted = std::chrono::steady_clock::now();
+    ns3::airgrad::WifiRunStats wifiStats;
     if (wifi)
     {
-        ns3::airgrad::RunWifi(*experiment, fanout);
+        wifiStats = ns3::airgrad::RunWifi(*experiment, fanout);
     }
     else
     {
@@ -190,7 +192,9 @@ Run(int argc, char** argv)
     }
     progress.Finish();
     csv.Commit();
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const auto now = std::chrono::steady_clock::now();
+    const double wall = std::chrono::duration<double>(now - started).count();
+    const double simulationWall = std::chrono::duration<double>(now - roundsStarted).count();
 
     JsonObject resolved;
     for (const auto& [key, value] : scenario.resolved)
@@ -207,6 +211,16 @@ Run(int argc, char** argv)
     {
         derived.Add("k", static_cast<long long>(ResolveK(config.method, experiment->Dimension())));
     }
+    JsonObject timing;
+    timing.Add("setup_wall_s", wall - simulationWall)
+        .Add("rounds_wall_s", simulationWall)
+        .Add("rounds_per_wall_s", static_cast<double>(config.rounds) / simulationWall);
+    if (wifi)
+    {
+        timing.Add("ns3_events", static_cast<long long>(wifiStats.events))
+            .Add("ns3_events_per_wall_s", static_cast<double>(wifiStats.events) / simulationWall)
+            .Add("learning_start_sim_s", wifiStats.learningStartS);
+    }
     JsonObject run;
     run.Add("airgrad_version", AIRGRAD_VERSION)
         .Add("git_commit", AIRGRAD_GIT_COMMIT)
@@ -215,6 +229,7 @@ Run(int argc, char** argv)
         .Add("wall_clock_s", wall)
         .Add("config", resolved)
         .Add("derived", derived)
+        .Add("timing", timing)
         .Add("summary", SummaryJson(fanout.Last()));
     WriteFileAtomically((out / "run.json").string(), run.ToString() + "\n");
     std::cerr << "airgrad: done in " << wall << " s; wrote " << (out / "metrics.csv").string() << " and "

@@ -231,7 +231,7 @@ EncodeDense(MessageHeader header,
     SealCrc(out);
 }
 
-void
+MessageHeader
 DecodeDense(const uint8_t* data, size_t size, Eigen::Ref<Eigen::VectorXd> values)
 {
     const MessageHeader h = Expect(data, size, MessageType::kDense);
@@ -241,6 +241,7 @@ DecodeDense(const uint8_t* data, size_t size, Eigen::Ref<Eigen::VectorXd> values
                                  ", expected " + std::to_string(values.size()));
     }
     ReadValues(data + kMessageHeaderBytes, h.format, values);
+    return h;
 }
 
 void
@@ -268,7 +269,7 @@ EncodeSparse(MessageHeader header,
     SealCrc(out);
 }
 
-void
+MessageHeader
 DecodeSparse(const uint8_t* data, size_t size, std::vector<uint32_t>& indices, Eigen::VectorXd& values)
 {
     const MessageHeader h = Expect(data, size, MessageType::kSparse);
@@ -290,6 +291,7 @@ DecodeSparse(const uint8_t* data, size_t size, std::vector<uint32_t>& indices, E
         }
         values(i) = ReadValue(r, h.format);
     }
+    return h;
 }
 
 void
@@ -312,7 +314,7 @@ EncodeModel(MessageHeader header,
     SealCrc(out);
 }
 
-void
+MessageHeader
 DecodeModel(const uint8_t* data,
             size_t size,
             std::vector<uint32_t>& lastApplied,
@@ -331,6 +333,7 @@ DecodeModel(const uint8_t* data,
         lastApplied[m] = static_cast<uint32_t>(r.Read(32));
     }
     ReadValues(data + kMessageHeaderBytes + 4 * static_cast<size_t>(h.count), h.format, model);
+    return h;
 }
 
 } // namespace airgrad

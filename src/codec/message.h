@@ -71,7 +71,8 @@ MessageHeader ReadHeader(const uint8_t* data, size_t size);
 void EncodeDense(MessageHeader header,
                  const Eigen::Ref<const Eigen::VectorXd>& values,
                  std::vector<uint8_t>& out);
-void DecodeDense(const uint8_t* data, size_t size, Eigen::Ref<Eigen::VectorXd> values);
+/// Decoders validate the message (ReadHeader) and return its header.
+MessageHeader DecodeDense(const uint8_t* data, size_t size, Eigen::Ref<Eigen::VectorXd> values);
 
 /// Sparse message; `indices` strictly increasing and below header.dimension.
 void EncodeSparse(MessageHeader header,
@@ -79,7 +80,7 @@ void EncodeSparse(MessageHeader header,
                   const Eigen::Ref<const Eigen::VectorXd>& values,
                   std::vector<uint8_t>& out);
 /// Decodes into `indices` and `values` (resized; capacity is reused).
-void DecodeSparse(const uint8_t* data,
+MessageHeader DecodeSparse(const uint8_t* data,
                   size_t size,
                   std::vector<uint32_t>& indices,
                   Eigen::VectorXd& values);
@@ -89,7 +90,7 @@ void EncodeModel(MessageHeader header,
                  const std::vector<uint32_t>& lastApplied,
                  const Eigen::Ref<const Eigen::VectorXd>& model,
                  std::vector<uint8_t>& out);
-void DecodeModel(const uint8_t* data,
+MessageHeader DecodeModel(const uint8_t* data,
                  size_t size,
                  std::vector<uint32_t>& lastApplied,
                  Eigen::Ref<Eigen::VectorXd> model);

@@ -17,12 +17,12 @@ Worker::Worker(uint32_t id, const Problem& shard, std::unique_ptr<WorkerCodec> c
 void
 Worker::OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update)
 {
-    const MessageHeader h = ReadHeader(data, size);
-    if (h.type != MessageType::kModel || h.count <= m_id)
+    const MessageHeader h = DecodeModel(data, size, m_lastApplied, m_model); // validates once
+    if (h.count <= m_id)
     {
-        throw std::runtime_error("worker " + std::to_string(m_id) + ": not a model message for it");
+        throw std::runtime_error("worker " + std::to_string(m_id) + ": model message for only " +
+                                 std::to_string(h.count) + " workers");
     }
-    DecodeModel(data, size, m_lastApplied, m_model);
     if (m_stagedRound != 0)
     {
         // Exact even after missed model messages: updates are applied only in their own round.

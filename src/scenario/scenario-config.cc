@@ -381,12 +381,7 @@ ResolveScenario(const ScenarioValues& values)
     }
     if (c.snrDb.size() > 1 && c.snrDb.size() != static_cast<size_t>(c.workers))
     {
-        std::string text;
-        for (const auto& [key, value] : s.resolved)
-        {
-            text = key == "network.snr_db" ? value : text;
-        }
-        Reject("network.snr_db", text,
+        Reject("network.snr_db", values.at("network.snr_db"),
                "one value or network.workers = " + std::to_string(c.workers) + " values");
     }
     if (c.method.k > c.features)

@@ -50,8 +50,8 @@ class BadInput(unittest.TestCase):
     def test_unknown_key_in_file(self):
         path = os.path.join(self.tmp.name, "bad.ini")
         with open(path, "w") as f:
-            f.write("[method]\nname = gd\nbeta = 0.5\n")
-        self.expect_error([path], "method.beta", "unknown key", path)
+            f.write("[method]\nname = gd\nbetta = 0.5\n")
+        self.expect_error([path], "method.betta", "unknown key", path)
 
     def test_unparsable_value(self):
         self.expect_error([QUICKSTART, "--set", "run.rounds=many"], "run.rounds", "'many'", "integer")
@@ -63,7 +63,7 @@ class BadInput(unittest.TestCase):
         self.expect_error([os.path.join(self.tmp.name, "nope.ini")], "nope.ini", "cannot be read")
 
     def test_unknown_method(self):
-        self.expect_error([QUICKSTART, "--set", "method.name=sgd"], "method.name", "'sgd'", "gd, topk-ef")
+        self.expect_error([QUICKSTART, "--set", "method.name=sgd"], "method.name", "'sgd'", "gd, topk, topk-ef")
 
     def test_missing_scenario_argument_and_unknown_command(self):
         self.assertEqual(run("run").returncode, 2)

@@ -4,20 +4,26 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
 namespace airgrad {
 namespace {
 
-// Golden vectors written from the layout in codec/message.h (CRC-32 by zlib), not from this code.
-const std::vector<uint8_t> kGoldenDense = {
-    0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02,
-    0x00, 0x00, 0x00, 0x02, 0xC7, 0x94, 0x9A, 0x4C, 0x3F, 0x80, 0x00, 0x00, 0xC0, 0x00, 0x00, 0x00};
-const std::vector<uint8_t> kGoldenSparse = {
-    0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x03, 0xE8, 0x00, 0x00,
-    0x00, 0x02, 0xA9, 0x54, 0x6E, 0xC3, 0x00, 0xCF, 0xC0, 0x00, 0x00, 0x3E, 0x7B, 0xF8, 0x00, 0x00, 0x00};
-const std::vector<uint8_t> kGoldenModel = {
-    0x01, 0x03, 0x01, 0x00, 0x00, 0x00, 0x00, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00,
-    0x01, 0x00, 0x00, 0x00, 0x03, 0x68, 0x26, 0x06, 0x19, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x3F, 0xD0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+// Golden vectors written from the layout in codec/message.h (CRC-32 by zlib) by
+// tests/golden_messages.py, not from this code.
+const std::vector<uint8_t> kGoldenDense = {0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02, 0xC7, 0x94, 0x9A, 0x4C, 0x3F, 0x80, 0x00, 0x00, 0xC0, 0x00, 0x00, 0x00};
+const std::vector<uint8_t> kGoldenDenseHalf = {0x01, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x04, 0xDD, 0x18, 0xD8, 0xE6, 0x3C, 0x00, 0xC0, 0x00, 0x2E, 0x66, 0x00, 0x01};
+const std::vector<uint8_t> kGoldenSparse = {0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x03, 0xE8, 0x00, 0x00, 0x00, 0x02, 0x6D, 0x68, 0xCA, 0x8E, 0x00, 0xFE, 0x70, 0x3F, 0x00, 0x00, 0x00, 0xBF, 0x80, 0x00, 0x00};
+const std::vector<uint8_t> kGoldenSparseBitmap = {0x01, 0x02, 0x02, 0x01, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x0A, 0x00, 0x00, 0x00, 0x02, 0x8A, 0x6E, 0xDC, 0xC8, 0x80, 0x40, 0x38, 0x00, 0xBC, 0x00};
+const std::vector<uint8_t> kGoldenSparseGamma = {0x01, 0x02, 0x00, 0x02, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x03, 0xE8, 0x00, 0x00, 0x00, 0x03, 0x11, 0x78, 0xB4, 0x7B, 0x24, 0x01, 0xF1, 0x80, 0x3F, 0x80, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x40, 0x40, 0x00, 0x00};
+const std::vector<uint8_t> kGoldenQuantizedDense = {0x01, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x02, 0x09, 0xFB, 0x2F, 0xDC, 0x00, 0x01, 0x00, 0x00, 0x00, 0x03, 0x40, 0x00, 0x00, 0x00, 0x3F, 0x00, 0x00, 0x00, 0x92, 0x80};
+const std::vector<uint8_t> kGoldenQuantizedSparse = {0x01, 0x04, 0x00, 0x01, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x03, 0xE8, 0x00, 0x00, 0x00, 0x01, 0x95, 0xA1, 0xB3, 0x16, 0x00, 0x04, 0x00, 0x00, 0x03, 0xE8, 0x40, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x9F, 0x47, 0x40};
+const std::vector<uint8_t> kGoldenModel = {0x01, 0x03, 0x01, 0x00, 0x00, 0x00, 0x00, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x03, 0x68, 0x26, 0x06, 0x19, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x3F, 0xD0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+const std::vector<uint8_t> kGoldenSign = {0x01, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x0A, 0x00, 0x00, 0x00, 0x0A, 0x14, 0x44, 0x36, 0x75, 0x3E, 0x80, 0x00, 0x00, 0x4C, 0x40};
+const std::vector<uint8_t> kGoldenPredicted = {0x01, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x03, 0xE8, 0x00, 0x00, 0x00, 0x02, 0x3B, 0x86, 0x9D, 0x94, 0x3F, 0x00, 0x00, 0x00, 0xBE, 0x80, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x03, 0xE8, 0x00, 0x00, 0x00, 0x02, 0x6D, 0x68, 0xCA, 0x8E, 0x00, 0xFE, 0x70, 0x3F, 0x00, 0x00, 0x00, 0xBF, 0x80, 0x00, 0x00};
+const std::vector<uint8_t> kGoldenModelDelta = {0x01, 0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x0A, 0x00, 0x00, 0x00, 0x02, 0x61, 0x1D, 0x44, 0xFE, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x01, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x0A, 0x00, 0x00, 0x00, 0x0A, 0x14, 0x44, 0x36, 0x75, 0x3E, 0x80, 0x00, 0x00, 0x4C, 0x40};
 
 TEST(BitStream, RoundTripsFieldsOfEveryWidth)
 {
@@ -101,6 +107,198 @@ TEST(Message, ModelGoldenBytesAndRoundTrip)
     EXPECT_EQ(model(0), 0.25);
 }
 
+TEST(Message, HalfGoldenBytesAndRoundTrip)
+{
+    MessageHeader h;
+    h.round = 3;
+    h.sender = 1;
+    h.format = ValueFormat::kFloat16;
+    std::vector<uint8_t> out;
+    const Eigen::Vector4d v(1.0, -2.0, 0.1, 6e-8);
+    EncodeDense(h, v, out);
+    EXPECT_EQ(out, kGoldenDenseHalf);
+    Eigen::VectorXd back(4);
+    DecodeDense(out.data(), out.size(), back);
+    for (int j = 0; j < 4; ++j)
+    {
+        EXPECT_EQ(back(j), RoundToFormat(v(j), ValueFormat::kFloat16));
+    }
+    EXPECT_EQ(back(3), std::ldexp(1.0, -24)); // the smallest subnormal half
+}
+
+TEST(Message, HalfConversionRoundsToNearestEvenAgainstBruteForce)
+{
+    // Every finite half, in increasing order of value (non-negative ones).
+    std::vector<double> halves;
+    for (uint32_t u = 0; u < 0x7C00U; ++u)
+    {
+        halves.push_back(HalfToFloat(static_cast<uint16_t>(u)));
+        ASSERT_EQ(FloatToHalf(HalfToFloat(static_cast<uint16_t>(u))), u); // exact values map back
+    }
+    Rng rng(3);
+    for (int trial = 0; trial < 20000; ++trial)
+    {
+        const auto f = static_cast<float>(std::ldexp(rng.Uniform01(), static_cast<int>(rng.UniformInt(44)) - 28));
+        const uint16_t got = FloatToHalf(f);
+        const auto it = std::lower_bound(halves.begin(), halves.end(), static_cast<double>(f));
+        uint16_t want;
+        if (it == halves.end())
+        {
+            // Above the largest half: overflow to infinity past the rounding midpoint 65520.
+            want = f >= 65520.0F ? 0x7C00U : 0x7BFFU;
+        }
+        else if (*it == f || it == halves.begin())
+        {
+            want = static_cast<uint16_t>(it - halves.begin());
+        }
+        else
+        {
+            const auto hi = static_cast<uint16_t>(it - halves.begin());
+            const auto lo = static_cast<uint16_t>(hi - 1);
+            const double dLo = f - halves[lo], dHi = halves[hi] - f;
+            want = dLo < dHi ? lo : dHi < dLo ? hi : ((lo & 1U) ? hi : lo);
+        }
+        ASSERT_EQ(got, want) << "f = " << f;
+        ASSERT_EQ(FloatToHalf(-f), want | 0x8000U);
+    }
+}
+
+TEST(Message, SparseIndexCodingsGoldenBytes)
+{
+    MessageHeader h;
+    h.round = 7;
+    h.sender = 4;
+    h.dimension = 10;
+    h.format = ValueFormat::kFloat16;
+    std::vector<uint8_t> out;
+    EncodeSparse(h, {0, 9}, Eigen::Vector2d(0.5, -1.0), out, IndexCoding::kBitmap);
+    EXPECT_EQ(out, kGoldenSparseBitmap);
+    h.dimension = 1000;
+    h.format = ValueFormat::kFloat32;
+    EncodeSparse(h, {3, 4, 999}, Eigen::Vector3d(1.0, 2.0, 3.0), out, IndexCoding::kGamma);
+    EXPECT_EQ(out, kGoldenSparseGamma);
+    std::vector<uint32_t> indices;
+    Eigen::VectorXd values;
+    DecodeSparse(kGoldenSparseBitmap.data(), kGoldenSparseBitmap.size(), indices, values);
+    EXPECT_EQ(indices, (std::vector<uint32_t>{0, 9}));
+    EXPECT_EQ(values.head(2), Eigen::Vector2d(0.5, -1.0));
+    DecodeSparse(kGoldenSparseGamma.data(), kGoldenSparseGamma.size(), indices, values);
+    EXPECT_EQ(indices, (std::vector<uint32_t>{3, 4, 999}));
+    EXPECT_EQ(values.head(3), Eigen::Vector3d(1.0, 2.0, 3.0));
+}
+
+TEST(Message, BestIndexCodingIsTheShortestOfTheThree)
+{
+    Rng rng(5);
+    for (int trial = 0; trial < 200; ++trial)
+    {
+        const auto d = static_cast<uint32_t>(1 + rng.UniformInt(5000));
+        const double density = std::pow(10.0, -3.0 * rng.Uniform01());
+        std::vector<uint32_t> idx;
+        for (uint32_t j = 0; j < d; ++j)
+        {
+            if (rng.Bernoulli(density))
+            {
+                idx.push_back(j);
+            }
+        }
+        const Eigen::VectorXd vals = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(idx.size()));
+        MessageHeader h;
+        h.dimension = d;
+        std::vector<uint8_t> fixed, bitmap, gamma, best;
+        EncodeSparse(h, idx, vals, fixed, IndexCoding::kFixed);
+        EncodeSparse(h, idx, vals, bitmap, IndexCoding::kBitmap);
+        EncodeSparse(h, idx, vals, gamma, IndexCoding::kGamma);
+        EncodeSparse(h, idx, vals, best, IndexCoding::kBest);
+        EXPECT_LE(best.size(), std::min({fixed.size(), bitmap.size(), gamma.size()}));
+        for (const auto* m : {&fixed, &bitmap, &gamma, &best})
+        {
+            std::vector<uint32_t> back;
+            Eigen::VectorXd backVals;
+            DecodeSparse(m->data(), m->size(), back, backVals);
+            ASSERT_EQ(back, idx);
+        }
+    }
+}
+
+TEST(Message, QuantizedGoldenBytesInBothLayouts)
+{
+    CompressedVector q;
+    q.kind = CompressedVector::Kind::kQuantized;
+    q.dimension = 5;
+    q.quantLevels = 1;
+    q.blockSize = 3;
+    q.norms = Eigen::Vector2d(2.0, 0.5);
+    q.levels = {1, 0, -1, 1, 1};
+    MessageHeader h;
+    h.round = 5;
+    h.sender = 2;
+    std::vector<uint8_t> out;
+    EncodeCompressed(h, q, out);
+    EXPECT_EQ(out, kGoldenQuantizedDense);
+    CompressedVector back;
+    DecodeCompressed(out.data(), out.size(), back);
+    Eigen::VectorXd dense(5);
+    back.Decoded(dense);
+    EXPECT_EQ(dense, (Eigen::VectorXd(5) << 2.0, 0.0, -2.0, 0.5, 0.5).finished());
+
+    q.dimension = 1000;
+    q.quantLevels = 4;
+    q.blockSize = 1000;
+    q.norms = Eigen::VectorXd::Constant(1, 3.0);
+    q.levels.assign(1000, 0);
+    q.levels[10] = 4;
+    q.levels[500] = -2;
+    EncodeCompressed(h, q, out);
+    EXPECT_EQ(out, kGoldenQuantizedSparse);
+    DecodeCompressed(out.data(), out.size(), back);
+    EXPECT_EQ(back.levels, q.levels);
+    EXPECT_EQ(back.norms(0), 3.0);
+}
+
+TEST(Message, SignPredictedAndModelDeltaGoldenBytes)
+{
+    CompressedVector s;
+    s.kind = CompressedVector::Kind::kSign;
+    s.dimension = 10;
+    s.scale = 0.25;
+    s.levels = {1, -1, 1, 1, -1, -1, 1, 1, 1, -1};
+    MessageHeader h;
+    h.round = 6;
+    h.sender = 3;
+    std::vector<uint8_t> sign;
+    EncodeCompressed(h, s, sign);
+    EXPECT_EQ(sign, kGoldenSign);
+    CompressedVector back;
+    DecodeCompressed(sign.data(), sign.size(), back);
+    EXPECT_EQ(back.levels, s.levels);
+    EXPECT_EQ(back.scale, 0.25);
+
+    h.round = 7;
+    h.sender = 4;
+    h.dimension = 1000;
+    std::vector<uint8_t> predicted;
+    EncodePredicted(h, Eigen::Vector2d(0.5, -0.25), kGoldenSparse, predicted);
+    EXPECT_EQ(predicted, kGoldenPredicted);
+    Eigen::VectorXd coefficients;
+    const uint8_t* inner = nullptr;
+    size_t innerSize = 0;
+    DecodePredicted(predicted.data(), predicted.size(), coefficients, inner, innerSize);
+    EXPECT_EQ(coefficients, Eigen::Vector2d(0.5, -0.25));
+    EXPECT_EQ(std::vector<uint8_t>(inner, inner + innerSize), kGoldenSparse);
+
+    h.round = 2;
+    h.sender = kServerSender;
+    h.dimension = 10;
+    std::vector<uint8_t> delta;
+    EncodeModelDelta(h, {1, 0}, kGoldenSign, delta);
+    EXPECT_EQ(delta, kGoldenModelDelta);
+    std::vector<uint32_t> lastApplied;
+    DecodeModelDelta(delta.data(), delta.size(), lastApplied, inner, innerSize);
+    EXPECT_EQ(lastApplied, (std::vector<uint32_t>{1, 0}));
+    EXPECT_EQ(std::vector<uint8_t>(inner, inner + innerSize), kGoldenSign);
+}
+
 TEST(Message, RandomRoundTripsAreExactInTheirFormat)
 {
     Rng rng(4);
@@ -110,9 +308,9 @@ TEST(Message, RandomRoundTripsAreExactInTheirFormat)
         Eigen::VectorXd v(d);
         for (Eigen::Index j = 0; j < d; ++j)
         {
-            v(j) = rng.Normal() * 1e3;
+            v(j) = rng.Normal() * 1e2;
         }
-        for (ValueFormat f : {ValueFormat::kFloat32, ValueFormat::kFloat64})
+        for (ValueFormat f : {ValueFormat::kFloat32, ValueFormat::kFloat64, ValueFormat::kFloat16})
         {
             MessageHeader h;
             h.format = f;
@@ -139,12 +337,16 @@ TEST(Message, RandomRoundTripsAreExactInTheirFormat)
             {
                 vals(static_cast<Eigen::Index>(i)) = RoundToFormat(v(idx[i]), f);
             }
-            EncodeSparse(h, idx, vals, out);
-            std::vector<uint32_t> idxBack;
-            Eigen::VectorXd valsBack;
-            DecodeSparse(out.data(), out.size(), idxBack, valsBack);
-            EXPECT_EQ(idxBack, idx);
-            EXPECT_EQ(valsBack.head(static_cast<Eigen::Index>(idx.size())), vals);
+            for (IndexCoding coding : {IndexCoding::kFixed, IndexCoding::kBitmap, IndexCoding::kGamma,
+                                       IndexCoding::kBest})
+            {
+                EncodeSparse(h, idx, vals, out, coding);
+                std::vector<uint32_t> idxBack;
+                Eigen::VectorXd valsBack;
+                DecodeSparse(out.data(), out.size(), idxBack, valsBack);
+                EXPECT_EQ(idxBack, idx);
+                EXPECT_EQ(valsBack.head(static_cast<Eigen::Index>(idx.size())), vals);
+            }
         }
     }
 }

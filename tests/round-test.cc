@@ -2,7 +2,7 @@
 
 #include "data/partition.h"
 #include "data/synthetic.h"
-#include "method/top-k-ef-method.h"
+#include "method/compressed-gradient-method.h"
 #include "problem/logistic-problem.h"
 #include "round/experiment.h"
 #include "round/round-engine.h"
@@ -139,8 +139,8 @@ struct SpyCodec : WorkerCodec
         : resolved(r)
     {
     }
-    void Encode(const Eigen::Ref<const Eigen::VectorXd>& g, const MessageHeader& h,
-                std::vector<uint8_t>& out) override
+    void Encode(const Eigen::Ref<const Eigen::VectorXd>&, const Eigen::Ref<const Eigen::VectorXd>& g,
+                const MessageHeader& h, std::vector<uint8_t>& out) override
     {
         EncodeDense(h, g, out);
     }
@@ -156,7 +156,11 @@ TEST(Worker, TheNextModelSettlesTheStagedUpdateEvenAfterMissedModels)
     std::vector<bool> r0, r1;
     Worker w0(0, p, std::make_unique<SpyCodec>(&r0));
     Worker w1(1, p, std::make_unique<SpyCodec>(&r1));
-    Server s(Eigen::VectorXd::Zero(2), CreateServerCodec(MethodSpec{}, 2, 2), 0.1, 2,
+    MethodContext context;
+    context.dim = 2;
+    context.workers = 2;
+    context.step = 0.1;
+    Server s(Eigen::VectorXd::Zero(2), CreateServerCodec(MethodSpec{}, context), 0.1, 2,
              ValueFormat::kFloat32);
     std::vector<uint8_t> u0, u1;
     std::vector<uint8_t> model = s.BeginRound();

@@ -136,7 +136,7 @@ TEST_F(ScenarioTest, SnrIsEmptyOneValueOrOnePerWorker)
 
 TEST_F(ScenarioTest, UnknownMethodNamesTheAllowedOnes)
 {
-    ExpectMentions(Error("[method]\nname = adam\n"), {"method.name", "'adam'", "gd, topk-ef"});
+    ExpectMentions(Error("[method]\nname = adam\n"), {"method.name", "'adam'", "gd, topk, topk-ef"});
 }
 
 TEST_F(ScenarioTest, MissingFile)

@@ -1,7 +1,7 @@
 #include "compress/top-k-compressor.h"
 #include "core/rng.h"
 #include "method/method-factory.h"
-#include "method/top-k-ef-method.h"
+#include "method/compressed-gradient-method.h"
 
 #include <gtest/gtest.h>
 
@@ -62,10 +62,20 @@ Densify(const std::vector<uint8_t>& bytes, Eigen::Index d)
     return out;
 }
 
+/// A Top-K-EF worker codec as the factory builds it.
+CompressedGradientWorkerCodec
+TopKEf(Eigen::Index d, Eigen::Index k)
+{
+    VectorCompressor::Options o;
+    o.kind = VectorCompressor::Kind::kTopK;
+    o.k = k;
+    return CompressedGradientWorkerCodec(o, true, nullptr, IndexCoding::kFixed, d, 1);
+}
+
 TEST(TopKEf, MemoryHoldsExactlyWhatWasNotSent)
 {
     const Eigen::Index d = 200;
-    TopKEfWorkerCodec codec(d, 5, ValueFormat::kFloat32);
+    CompressedGradientWorkerCodec codec = TopKEf(d, 5);
     MessageHeader h;
     std::vector<uint8_t> bytes;
     Eigen::VectorXd expectedMemory = Eigen::VectorXd::Zero(d);
@@ -73,7 +83,7 @@ TEST(TopKEf, MemoryHoldsExactlyWhatWasNotSent)
     {
         const Eigen::VectorXd g = RandomVector(d, 100 + round);
         h.round = static_cast<uint32_t>(round);
-        codec.Encode(g, h, bytes);
+        codec.Encode(g, g, h, bytes);
         codec.Resolve(true);
         const Eigen::VectorXd sent = Densify(bytes, d);
         EXPECT_EQ((sent.array() != 0).count(), 5);
@@ -86,14 +96,14 @@ TEST(TopKEf, MemoryHoldsExactlyWhatWasNotSent)
 TEST(TopKEf, AnUpdateNotAppliedReturnsWholeToTheMemory)
 {
     const Eigen::Index d = 50;
-    TopKEfWorkerCodec codec(d, 3, ValueFormat::kFloat32);
+    CompressedGradientWorkerCodec codec = TopKEf(d, 3);
     MessageHeader h;
     std::vector<uint8_t> bytes;
     const Eigen::VectorXd g1 = RandomVector(d, 1), g2 = RandomVector(d, 2);
-    codec.Encode(g1, h, bytes);
+    codec.Encode(g1, g1, h, bytes);
     codec.Resolve(true);
     const Eigen::VectorXd memoryBefore = codec.Memory();
-    codec.Encode(g2, h, bytes);
+    codec.Encode(g2, g2, h, bytes);
     codec.Resolve(false);
     EXPECT_EQ(codec.Memory(), g2 + memoryBefore); // e <- u: nothing lost, only delayed
 }
@@ -124,7 +134,7 @@ TEST(MethodFactory, UnknownNameNamesTheKeyAndTheAllowedNames)
         const std::string what = e.what();
         EXPECT_NE(what.find("method.name"), std::string::npos);
         EXPECT_NE(what.find("'sgd'"), std::string::npos);
-        EXPECT_NE(what.find("gd, topk-ef"), std::string::npos);
+        EXPECT_NE(what.find("gd, topk, topk-ef"), std::string::npos);
     }
 }
 

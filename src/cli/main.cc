@@ -207,9 +207,9 @@ Run(int argc, char** argv)
         .Add("smoothness_L", experiment->SmoothnessL())
         .Add("f_star", experiment->FStar())
         .Add("f_star_grad_norm", experiment->FStarGradNorm());
-    if (config.method.name == "topk-ef")
+    for (const auto& [key, value] : DerivedMethodValues(config.method, experiment->Dimension()))
     {
-        derived.Add("k", static_cast<long long>(ResolveK(config.method, experiment->Dimension())));
+        derived.Add(key, value);
     }
     JsonObject timing;
     timing.Add("setup_wall_s", wall - simulationWall)

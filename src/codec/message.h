@@ -12,33 +12,62 @@ namespace airgrad {
  * \brief Wire format of every airgrad message (all fields big-endian, bit-packed, MSB first).
  *
  * Header, 24 bytes:
- *   u8 version (1) | u8 type | u8 value format | u8 reserved (0) |
+ *   u8 version (1) | u8 type | u8 value format | u8 flags |
  *   u32 round | u32 sender | u32 dimension d | u32 count | u32 CRC-32 (IEEE) of the payload
+ * Values are IEEE float16, float32 or float64 according to the value-format field; float16 is
+ * rounded via float32 (round to nearest even at both steps). "pad" = zero bits to a byte boundary.
  * Payload by type:
- *   dense  : count = d values
- *   sparse : count entries of (index in ceil(log2 d) bits, value), zero-padded to a byte
- *   model  : count = M u32 "round of this worker's last applied update" (0 = none yet), then
- *            d values (the model). A worker that missed model messages still learns the fate of
- *            its staged update, so its state never diverges from the server's.
- * Values are IEEE float32 or float64 according to the value-format field.
+ *   dense     : count = d values
+ *   sparse    : count = nonzeros; an index section, pad, then count values. flags bits 0-1 code the
+ *               indices: 0 fixed (count x ceil(log2 d) bits), 1 bitmap (d bits, 1 = present),
+ *               2 Elias-gamma of the gaps (first index + 1, then index - previous index)
+ *   model     : count = M u32 "round of this worker's last applied update" (0 = none yet), then
+ *               d values (the model). A worker that missed model messages still learns the fate of
+ *               its staged update, so its state never diverges from the server's.
+ *   quantized : count = number of blocks; u16 levels s, u32 block size b, count block norms (value
+ *               format), then the levels l_j in [-s, s] (entry j decodes to norm * l_j / s).
+ *               flags bit 0 = 0: d fields of ceil(log2(2s+1)) bits holding l_j + s;
+ *               flags bit 0 = 1: u32 nonzeros n, n fixed-width indices, n sign bits (1 = negative),
+ *               n fields of ceil(log2 s) bits holding |l_j| - 1 (none when s = 1); then pad.
+ *               The encoder picks the shorter layout per message.
+ *   sign      : count = d; one scale value, then d sign bits (1 = negative; entry = +-scale), pad
+ *   predicted : count = P; P predictor coefficients (value format), then optionally one complete
+ *               inner message (the prediction residual) filling the rest of the payload
+ *   model-delta: count = M; M u32 last-applied rounds as in model, then one complete inner message
+ *               (the compressed model-side update of CD-Adam's downlink)
  */
 enum class MessageType : uint8_t
 {
     kDense = 1,
     kSparse = 2,
     kModel = 3,
+    kQuantized = 4,
+    kSign = 5,
+    kPredicted = 6,
+    kModelDelta = 7,
 };
 
 enum class ValueFormat : uint8_t
 {
     kFloat32 = 0,
     kFloat64 = 1,
+    kFloat16 = 2,
+};
+
+/// How a sparse message codes its indices; kBest picks the shortest per message.
+enum class IndexCoding : uint8_t
+{
+    kFixed = 0,
+    kBitmap = 1,
+    kGamma = 2,
+    kBest = 3,
 };
 
 struct MessageHeader
 {
     MessageType type = MessageType::kDense;
     ValueFormat format = ValueFormat::kFloat32;
+    uint8_t flags = 0;
     uint32_t round = 0;
     uint32_t sender = 0;
     uint32_t dimension = 0;
@@ -49,21 +78,57 @@ constexpr size_t kMessageHeaderBytes = 24;
 constexpr uint8_t kMessageVersion = 1;
 /// Sender id the server puts in its messages.
 constexpr uint32_t kServerSender = 0xFFFFFFFFU;
+/// Largest number of quantization levels s a quantized message carries.
+constexpr uint32_t kMaxLevels = 32767;
 
 /// Bits of one value in `format`.
 int ValueBits(ValueFormat format);
 /// Bits of one sparse index for dimension d: ceil(log2 d), at least 1.
 int IndexBits(uint32_t dimension);
+/// IEEE half precision from float, rounding to nearest even (overflow gives infinity).
+uint16_t FloatToHalf(float v);
+float HalfToFloat(uint16_t h);
 /// What a receiver decodes for `v` sent in `format` (stateful methods keep exactly this).
-inline double
-RoundToFormat(double v, ValueFormat format)
-{
-    return format == ValueFormat::kFloat32 ? static_cast<double>(static_cast<float>(v)) : v;
-}
+double RoundToFormat(double v, ValueFormat format);
+/// The smallest value of `format` that is >= v (v >= 0 finite): norms sent so that |v_j| <= norm.
+double RoundUpToFormat(double v, ValueFormat format);
 
 /**
- * \brief Reads and validates a header: version, type, format, sizes, payload length and CRC.
- * Throws std::runtime_error naming what is wrong.
+ * \brief A compressed vector as the receiver will decode it: what a compressor produces and what
+ * one message carries. Every stored value is already representable in `format`, so
+ * `Decoded()` on the sender equals the receiver's reconstruction bit for bit.
+ */
+struct CompressedVector
+{
+    enum class Kind : uint8_t
+    {
+        kDense,
+        kSparse,
+        kQuantized,
+        kSign,
+    };
+    Kind kind = Kind::kDense;
+    ValueFormat format = ValueFormat::kFloat32;
+    Eigen::Index dimension = 0;
+    Eigen::VectorXd values;        ///< dense: d values; sparse: values(0..indices.size()-1)
+    std::vector<uint32_t> indices; ///< sparse: strictly increasing
+    Eigen::VectorXd norms;         ///< quantized: one norm per block
+    std::vector<int16_t> levels;   ///< quantized: d levels in [-s, s]; sign: d entries of +-1
+    uint32_t quantLevels = 1;      ///< quantized: s
+    uint32_t blockSize = 1;        ///< quantized: b
+    double scale = 0.0;            ///< sign: the magnitude of every entry
+
+    /// Number of sparse entries (the sparse values vector may be longer: capacity is reused).
+    size_t Count() const { return indices.size(); }
+    /// Writes the decoded dense vector into `out` (size d).
+    void Decoded(Eigen::Ref<Eigen::VectorXd> out) const;
+    /// Adds `factor` times the decoded vector to `out` (O(nonzeros) for sparse).
+    void AddTo(Eigen::Ref<Eigen::VectorXd> out, double factor = 1.0) const;
+};
+
+/**
+ * \brief Reads and validates a header: version, type, format, flags, sizes, payload length (where
+ * the header determines it) and CRC. Throws std::runtime_error naming what is wrong.
  */
 MessageHeader ReadHeader(const uint8_t* data, size_t size);
 
@@ -78,12 +143,13 @@ MessageHeader DecodeDense(const uint8_t* data, size_t size, Eigen::Ref<Eigen::Ve
 void EncodeSparse(MessageHeader header,
                   const std::vector<uint32_t>& indices,
                   const Eigen::Ref<const Eigen::VectorXd>& values,
-                  std::vector<uint8_t>& out);
+                  std::vector<uint8_t>& out,
+                  IndexCoding coding = IndexCoding::kFixed);
 /// Decodes into `indices` and `values` (resized; capacity is reused).
 MessageHeader DecodeSparse(const uint8_t* data,
-                  size_t size,
-                  std::vector<uint32_t>& indices,
-                  Eigen::VectorXd& values);
+                           size_t size,
+                           std::vector<uint32_t>& indices,
+                           Eigen::VectorXd& values);
 
 /// Model message: `lastApplied` holds one round per worker (header.count = lastApplied.size()).
 void EncodeModel(MessageHeader header,
@@ -91,9 +157,41 @@ void EncodeModel(MessageHeader header,
                  const Eigen::Ref<const Eigen::VectorXd>& model,
                  std::vector<uint8_t>& out);
 MessageHeader DecodeModel(const uint8_t* data,
-                 size_t size,
-                 std::vector<uint32_t>& lastApplied,
-                 Eigen::Ref<Eigen::VectorXd> model);
+                          size_t size,
+                          std::vector<uint32_t>& lastApplied,
+                          Eigen::Ref<Eigen::VectorXd> model);
+
+/// Any compressed vector as its message type (dense, sparse, quantized or sign).
+void EncodeCompressed(MessageHeader header,
+                      const CompressedVector& v,
+                      std::vector<uint8_t>& out,
+                      IndexCoding coding = IndexCoding::kFixed);
+/// Decodes a dense, sparse, quantized or sign message into `v` (capacity is reused).
+MessageHeader DecodeCompressed(const uint8_t* data, size_t size, CompressedVector& v);
+
+/// Predicted message (TPC): coefficients, then an optional complete inner message.
+void EncodePredicted(MessageHeader header,
+                     const Eigen::Ref<const Eigen::VectorXd>& coefficients,
+                     const std::vector<uint8_t>& inner,
+                     std::vector<uint8_t>& out);
+/// Decodes the coefficients (resized) and points `inner`/`innerSize` at the inner message (size 0
+/// when absent).
+MessageHeader DecodePredicted(const uint8_t* data,
+                              size_t size,
+                              Eigen::VectorXd& coefficients,
+                              const uint8_t*& inner,
+                              size_t& innerSize);
+
+/// Model-delta message (CD-Adam's compressed downlink): last-applied rounds and an inner message.
+void EncodeModelDelta(MessageHeader header,
+                      const std::vector<uint32_t>& lastApplied,
+                      const std::vector<uint8_t>& inner,
+                      std::vector<uint8_t>& out);
+MessageHeader DecodeModelDelta(const uint8_t* data,
+                               size_t size,
+                               std::vector<uint32_t>& lastApplied,
+                               const uint8_t*& inner,
+                               size_t& innerSize);
 
 } // namespace airgrad
 

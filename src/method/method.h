@@ -20,17 +20,35 @@ class WorkerCodec
 {
   public:
     virtual ~WorkerCodec() = default;
-    /// Encodes this round's update; `header` carries round and sender; `out` is overwritten.
-    virtual void Encode(const Eigen::Ref<const Eigen::VectorXd>& gradient,
+    /**
+     * \brief Decodes the server's downlink message of a round into the per-worker last-applied
+     * rounds and the model. The default reads a model message; CD-Adam reads its compressed delta
+     * and steps its own copy of the model.
+     */
+    virtual MessageHeader DecodeDownlink(const uint8_t* data,
+                                         size_t size,
+                                         std::vector<uint32_t>& lastApplied,
+                                         Eigen::Ref<Eigen::VectorXd> model)
+    {
+        return DecodeModel(data, size, lastApplied, model);
+    }
+    /**
+     * \brief Encodes this round's update at `model` with local gradient `gradient`; `header`
+     * carries round and sender; `out` is overwritten. Left empty, nothing is sent this round.
+     */
+    virtual void Encode(const Eigen::Ref<const Eigen::VectorXd>& model,
+                        const Eigen::Ref<const Eigen::VectorXd>& gradient,
                         const MessageHeader& header,
                         std::vector<uint8_t>& out) = 0;
     /// Settles the change staged by the last Encode.
     virtual void Resolve(bool applied) = 0;
+    /// The state vectors the server mirrors (for the mirror-equality tests), in a fixed order.
+    virtual std::vector<const Eigen::VectorXd*> Mirrored() const { return {}; }
 };
 
 /**
- * \brief The server's half: decodes the applied updates of a round (from bytes only) and forms the
- * direction the optimizer steps along. Per-worker mirrored state lives here.
+ * \brief The server's half: decodes the applied updates of a round (from bytes only), steps the
+ * model, and writes the downlink message. Per-worker mirrored state lives here.
  */
 class ServerCodec
 {
@@ -39,8 +57,46 @@ class ServerCodec
     virtual void BeginRound() = 0;
     /// An applied update; called in increasing worker order so sums are order-independent.
     virtual void Accept(uint32_t worker, const uint8_t* data, size_t size) = 0;
-    /// The aggregated direction of this round (zero when nothing was applied).
+    /// Ends the round: moves the model x by this round's applied updates.
+    virtual void Step(Eigen::Ref<Eigen::VectorXd> x) = 0;
+    /// The downlink message of a round; the default is the model itself.
+    virtual void EncodeDownlink(const MessageHeader& header,
+                                const std::vector<uint32_t>& lastApplied,
+                                const Eigen::Ref<const Eigen::VectorXd>& x,
+                                std::vector<uint8_t>& out)
+    {
+        EncodeModel(header, lastApplied, x, out);
+    }
+    /// The server's copy of worker m's mirrored state, in WorkerCodec::Mirrored() order.
+    virtual std::vector<const Eigen::VectorXd*> Mirrored(uint32_t /*worker*/) const { return {}; }
+    /// Whether the server may follow Step with a proximal step (false for adaptive methods).
+    virtual bool SupportsProx() const { return true; }
+};
+
+/**
+ * \brief A ServerCodec whose step is x <- x - step * direction, the direction given by the method.
+ */
+class DirectionServerCodec : public ServerCodec
+{
+  public:
+    DirectionServerCodec(Eigen::Index dim, double step)
+        : m_step(step),
+          m_direction(dim)
+    {
+    }
+    void Step(Eigen::Ref<Eigen::VectorXd> x) override
+    {
+        Direction(m_direction);
+        x -= m_step * m_direction;
+    }
+    /// The aggregated direction of this round.
     virtual void Direction(Eigen::Ref<Eigen::VectorXd> out) = 0;
+
+  protected:
+    double m_step;
+
+  private:
+    Eigen::VectorXd m_direction;
 };
 
 } // namespace airgrad

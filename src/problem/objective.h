@@ -5,7 +5,14 @@
 
 #include <vector>
 
+
 namespace airgrad {
+
+/// The minimum-norm element of grad f(x) + l1 d||x||_1 (zero exactly at the optimum).
+void MinimumNormSubgradient(const Eigen::Ref<const Eigen::VectorXd>& x,
+                            const Eigen::Ref<const Eigen::VectorXd>& gradient,
+                            double l1,
+                            Eigen::Ref<Eigen::VectorXd> out);
 
 /**
  * \brief The global objective f = (1/M) sum_m f_m over the workers' shards (non-owning).
@@ -40,9 +47,17 @@ class GlobalObjective
      * is at most `gradTol` or stops decreasing. For least squares one step is the closed form.
      */
     Optimum Minimise(double gradTol = 1e-12) const;
+    /**
+     * \brief Minimiser of f + l1 ||x||_1 for a quadratic f (least squares): coordinate descent on
+     * the exact quadratic model until no coordinate moves by 1e-15 relative, then one Newton solve
+     * on the support with its signs fixed (kept when it does not change a sign). gradNorm is the
+     * norm of the minimum-norm subgradient, see MinimumNormSubgradient.
+     */
+    Optimum MinimiseL1(double l1) const;
 
   private:
     std::vector<const Problem*> m_shards;
+
     Eigen::Index m_dim;
     mutable Eigen::VectorXd m_scratch;
 };

@@ -21,11 +21,12 @@ struct ExperimentConfig
     int rounds = 100;
     uint64_t seed = 1;
     // [problem]
-    std::string problemType = "logistic"; ///< least-squares | logistic
+    std::string problemType = "logistic"; ///< least-squares | lasso | logistic
     long long samples = 4000;
     long long testSamples = 1000;
     long long features = 100;
     double l2 = 1e-3;
+    double l1 = 0.0; ///< weight of l1 ||x||_1, handled by the server's proximal step
     double noise = 0.1;
     double conditionNumber = 10.0;
     // [method]

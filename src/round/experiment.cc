@@ -15,7 +15,7 @@ namespace {
 std::unique_ptr<Problem>
 MakeProblem(const std::string& type, Dataset data, double l2)
 {
-    if (type == "least-squares")
+    if (type == "least-squares" || type == "lasso")
     {
         return std::make_unique<LeastSquaresProblem>(std::move(data), l2);
     }
@@ -45,8 +45,7 @@ Experiment::Experiment(const ExperimentConfig& config)
     spec.noise = config.noise;
     spec.conditionNumber = config.conditionNumber;
     spec.seed = config.seed;
-    SyntheticData data = config.problemType == "least-squares" ? MakeRegressionData(spec)
-                                                               : MakeBinaryData(spec);
+    SyntheticData data = config.problemType == "logistic" ? MakeBinaryData(spec) : MakeRegressionData(spec);
     const auto shards = PartitionIid(data.train.Samples(), config.workers, config.seed);
     std::vector<const Problem*> views;
     for (const auto& rows : shards)
@@ -60,20 +59,32 @@ Experiment::Experiment(const ExperimentConfig& config)
     }
     m_objective = std::make_unique<GlobalObjective>(views);
     m_smoothnessL = m_objective->SmoothnessL();
-    m_optimum = m_objective->Minimise();
-    m_step = config.step > 0.0 ? config.step : DefaultStep(config.method, m_smoothnessL);
-
+    if (config.l1 > 0.0 && config.problemType == "logistic")
+    {
+        throw std::invalid_argument("problem.l1 > 0 needs problem.type = least-squares or lasso");
+    }
+    m_optimum = config.l1 > 0.0 ? m_objective->MinimiseL1(config.l1) : m_objective->Minimise();
     const Eigen::Index d = m_objective->Dimension();
+    CheckMethodSpec(config.method, d);
+    m_step = config.step > 0.0 ? config.step
+                               : DefaultStep(config.method, m_smoothnessL, d, config.workers);
+    MethodContext context;
+    context.dim = d;
+    context.workers = config.workers;
+    context.step = m_step;
+    context.rounds = config.rounds;
+    context.seed = config.seed;
     for (int m = 0; m < config.workers; ++m)
     {
+        context.worker = static_cast<uint32_t>(m);
         m_workers.push_back(std::make_unique<Worker>(static_cast<uint32_t>(m),
                                                      *m_shards[static_cast<size_t>(m)],
-                                                     CreateWorkerCodec(config.method, d)));
+                                                     CreateWorkerCodec(config.method, context)));
     }
-    m_server = std::make_unique<Server>(Eigen::VectorXd::Zero(d),
-                                        CreateServerCodec(config.method, d, config.workers),
-                                        m_step, config.workers, config.modelValues);
+    m_server = std::make_unique<Server>(Eigen::VectorXd::Zero(d), CreateServerCodec(config.method, context),
+                                        m_step, config.workers, config.modelValues, config.l1);
     m_gradient.resize(d);
+    m_subgradient.resize(d);
 }
 
 RoundRecord
@@ -82,10 +93,11 @@ Experiment::Evaluate(int round, const NetworkCounters& network, int applied, int
     RoundRecord r;
     r.round = round;
     const Eigen::VectorXd& x = m_server->Model();
-    r.trainLoss = m_objective->Loss(x);
+    r.trainLoss = m_objective->Loss(x) + m_config.l1 * x.lpNorm<1>();
     r.lossGap = r.trainLoss - m_optimum.loss;
     m_objective->Gradient(x, m_gradient);
-    r.gradNormSq = m_gradient.squaredNorm();
+    MinimumNormSubgradient(x, m_gradient, m_config.l1, m_subgradient);
+    r.gradNormSq = m_subgradient.squaredNorm();
     if (m_test)
     {
         r.testAccuracy = m_test->Accuracy(x);

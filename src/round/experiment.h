@@ -49,6 +49,7 @@ class Experiment
     std::vector<std::unique_ptr<Worker>> m_workers;
     std::unique_ptr<Server> m_server;
     mutable Eigen::VectorXd m_gradient;
+    mutable Eigen::VectorXd m_subgradient;
 };
 
 } // namespace airgrad

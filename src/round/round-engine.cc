@@ -19,8 +19,11 @@ RunIdeal(Experiment& experiment, RoundObserver& observer)
         for (int m = 0; m < workers; ++m)
         {
             experiment.GetWorker(m).OnModel(model.data(), model.size(), update);
-            counters.uplinkPayloadBits += 8ULL * update.size();
-            server.OnUplink(update.data(), update.size());
+            if (!update.empty()) // an empty update: the method sends nothing this round
+            {
+                counters.uplinkPayloadBits += 8ULL * update.size();
+                server.OnUplink(update.data(), update.size());
+            }
         }
         const int applied = server.EndRound();
         observer.OnRound(experiment.Evaluate(r, counters, applied, workers - applied));

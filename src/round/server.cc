@@ -6,7 +6,7 @@
 namespace airgrad {
 
 Server::Server(Eigen::VectorXd x0, std::unique_ptr<ServerCodec> codec, double step, int workers,
-               ValueFormat modelValues)
+               ValueFormat modelValues, double l1)
     : m_x(std::move(x0)),
       m_codec(std::move(codec)),
       m_step(step),
@@ -14,8 +14,13 @@ Server::Server(Eigen::VectorXd x0, std::unique_ptr<ServerCodec> codec, double st
       m_received(static_cast<size_t>(workers)),
       m_has(static_cast<size_t>(workers), 0),
       m_lastApplied(static_cast<size_t>(workers), 0),
-      m_direction(m_x.size())
+      m_l1(l1)
 {
+    if (l1 > 0.0 && !m_codec->SupportsProx())
+    {
+        throw std::invalid_argument("problem.l1 > 0 needs a method with a proximal server step; "
+                                    "cd-adam and amsgrad have none");
+    }
 }
 
 const std::vector<uint8_t>&
@@ -27,7 +32,7 @@ Server::BeginRound()
     h.round = m_round;
     h.sender = kServerSender;
     h.format = m_modelValues;
-    EncodeModel(h, m_lastApplied, m_x, m_modelMessage);
+    m_codec->EncodeDownlink(h, m_lastApplied, m_x, m_modelMessage);
     return m_modelMessage;
 }
 
@@ -43,7 +48,7 @@ Server::OnUplink(const uint8_t* data, size_t size)
     {
         return false;
     }
-    if (h.type == MessageType::kModel || h.round != m_round || h.sender >= m_received.size() ||
+    if (h.type == MessageType::kModel || h.type == MessageType::kModelDelta || h.round != m_round || h.sender >= m_received.size() ||
         m_has[h.sender] || h.dimension != static_cast<uint32_t>(m_x.size()))
     {
         return false;
@@ -67,8 +72,12 @@ Server::EndRound()
             ++applied;
         }
     }
-    m_codec->Direction(m_direction);
-    m_x -= m_step * m_direction;
+    m_codec->Step(m_x);
+    if (m_l1 > 0.0)
+    {
+        const double t = m_step * m_l1; // prox of t ||x||_1: soft thresholding
+        m_x = m_x.array().sign() * (m_x.array().abs() - t).max(0.0);
+    }
     return applied;
 }
 

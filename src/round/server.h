@@ -13,13 +13,14 @@ namespace airgrad {
 /**
  * \brief The parameter server: broadcasts the model, keeps the updates that arrive in time, and
  * at the end of the round applies them in worker order (so the result does not depend on arrival
- * order) and steps x <- x - step * direction. Passive: a driver calls it.
+ * order) and lets the method step the model, followed by the proximal step of
+ * l1 ||x||_1 (soft thresholding by step * l1) when l1 > 0. Passive: a driver calls it.
  */
 class Server
 {
   public:
     Server(Eigen::VectorXd x0, std::unique_ptr<ServerCodec> codec, double step, int workers,
-           ValueFormat modelValues);
+           ValueFormat modelValues, double l1 = 0.0);
 
     /// Starts the next round (rounds count from 1) and returns its model message.
     const std::vector<uint8_t>& BeginRound();
@@ -36,6 +37,7 @@ class Server
     const Eigen::VectorXd& Model() const { return m_x; }
     uint32_t Round() const { return m_round; }
     int Workers() const { return static_cast<int>(m_received.size()); }
+    const ServerCodec& Codec() const { return *m_codec; }
 
   private:
     Eigen::VectorXd m_x;
@@ -47,7 +49,7 @@ class Server
     std::vector<uint8_t> m_has;                   ///< per worker: an update was kept this round
     std::vector<uint32_t> m_lastApplied;          ///< per worker: round of its last applied update
     std::vector<uint8_t> m_modelMessage;
-    Eigen::VectorXd m_direction;
+    double m_l1;
 };
 
 } // namespace airgrad

@@ -17,7 +17,7 @@ Worker::Worker(uint32_t id, const Problem& shard, std::unique_ptr<WorkerCodec> c
 void
 Worker::OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update)
 {
-    const MessageHeader h = DecodeModel(data, size, m_lastApplied, m_model); // validates once
+    const MessageHeader h = m_codec->DecodeDownlink(data, size, m_lastApplied, m_model); // validates once
     if (h.count <= m_id)
     {
         throw std::runtime_error("worker " + std::to_string(m_id) + ": model message for only " +
@@ -33,7 +33,7 @@ Worker::OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update)
     up.round = h.round;
     up.sender = m_id;
     up.dimension = static_cast<uint32_t>(m_gradient.size());
-    m_codec->Encode(m_gradient, up, update);
+    m_codec->Encode(m_model, m_gradient, up, update);
     m_stagedRound = h.round;
 }
 

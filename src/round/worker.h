@@ -21,7 +21,8 @@ class Worker
 
     /**
      * \brief Handles the model message of a round: settles the staged update with the
-     * last-applied rounds it carries, then writes this round's encoded update into `update`.
+     * last-applied rounds it carries, then writes this round's encoded update into `update`
+     * (left empty when the method sends nothing this round).
      * Throws std::runtime_error when the message is corrupt or not a model of this dimension.
      */
     void OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update);
@@ -29,6 +30,8 @@ class Worker
     uint32_t Id() const { return m_id; }
     long long Samples() const { return static_cast<long long>(m_shard.Samples()); }
     const WorkerCodec& Codec() const { return *m_codec; }
+    /// The model of the last downlink message.
+    const Eigen::VectorXd& Model() const { return m_model; }
 
   private:
     uint32_t m_id;

@@ -131,9 +131,10 @@ Rules()
              c.seed = static_cast<uint64_t>(ParseInt(k, v, 0, (1LL << 62)));
          }},
         {{"problem.type", "logistic", "",
-          "least-squares (linear regression) | logistic (L2-regularised binary logistic regression)"},
+          "least-squares (linear regression) | lasso (least squares + problem.l1 ||x||_1, l1 > 0) "
+          "| logistic (L2-regularised binary logistic regression)"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
-             c.problemType = ParseChoice(k, v, {"least-squares", "logistic"});
+             c.problemType = ParseChoice(k, v, {"least-squares", "lasso", "logistic"});
          }},
         {{"problem.samples", "4000", "samples", "training samples, shared iid among the workers"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
@@ -152,6 +153,12 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.l2 = ParseReal(k, v, 0.0, true, kInf, false);
          }},
+        {{"problem.l1", "0", "",
+          "L1 weight l1 ||x||_1 (least-squares and lasso), applied by the server's proximal step "
+          "(soft thresholding by step * l1) after every method's step; f* by coordinate descent"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.l1 = ParseReal(k, v, 0.0, true, kInf, false);
+         }},
         {{"problem.noise", "0.1", "", "standard deviation of the label noise of the synthetic model"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.noise = ParseReal(k, v, 0.0, true, kInf, false);
@@ -161,23 +168,181 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.conditionNumber = ParseReal(k, v, 1.0, true, 1e12, true);
          }},
-        {{"method.name", "gd", "", "gd | topk-ef (see 'airgrad list')"},
+        {{"method.name", "gd", "",
+          "gd | topk | topk-ef | randk | randk-ef | qsgd | terngrad | ef-sign | lag | ef21 | gd-sec | "
+          "diana | tpc | adaptive-topk | cd-adam | amsgrad (see 'airgrad list')"},
          [](ExperimentConfig& c, const std::string&, const std::string& v) {
              CheckMethodName(v);
              c.method.name = v;
          }},
-        {{"method.k_fraction", "0.01", "", "Top-K: K = ceil(k_fraction * d), 0 < k_fraction <= 1"},
+        {{"method.step", "auto", "",
+          "server step size (the learning rate of cd-adam and amsgrad); auto = the method's rule: "
+          "1/L for gd and the biased compressors, 1/(L(1+omega/M)) for unbiased ones, "
+          "1/(L(1+4 omega/M)) for diana, 1/(L(1+sqrt(beta/theta))) for ef21, 0.01 for the Adam "
+          "family; or a number > 0. run.json records the value used"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.step = v == "auto" ? 0.0 : ParseReal(k, v, 0.0, false, kInf, false);
+         }},
+        {{"method.k_fraction", "0.01", "",
+          "K = ceil(k_fraction * d) for topk, topk-ef, randk, randk-ef, ef21, adaptive-topk (mean K), "
+          "tpc (topk residual) and cd-adam (topk); 0 < k_fraction <= 1"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.method.kFraction = ParseReal(k, v, 0.0, false, 1.0, true);
          }},
-        {{"method.k", "0", "coordinates", "Top-K: K as a count, overrides k_fraction when > 0"},
+        {{"method.k", "0", "coordinates", "K as a count, overrides k_fraction when > 0"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.method.k = ParseInt(k, v, 0, 100000000);
          }},
-        {{"method.step", "auto", "", "server step size; auto = the method's rule (1/L for gd and "
-                                     "topk-ef), or a number > 0"},
+        {{"method.values", "float32", "", "uplink value precision: float16 | float32 | float64"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
-             c.step = v == "auto" ? 0.0 : ParseReal(k, v, 0.0, false, kInf, false);
+             const std::string f = ParseChoice(k, v, {"float16", "float32", "float64"});
+             c.method.values = f == "float16"   ? ValueFormat::kFloat16
+                               : f == "float32" ? ValueFormat::kFloat32
+                                                : ValueFormat::kFloat64;
+         }},
+        {{"method.levels", "auto", "",
+          "quantization levels s of qsgd (auto 4), terngrad and diana (auto 1 = ternary): 1 .. 32767"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.levels = v == "auto" ? 0 : static_cast<int>(ParseInt(k, v, 1, kMaxLevels));
+         }},
+        {{"method.block_size", "auto", "coordinates",
+          "entries per quantization block of qsgd, terngrad, diana (one norm per block); auto = 32 "
+          "for diana, the whole vector otherwise"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.blockSize = v == "auto" ? 0 : ParseInt(k, v, 1, 100000000);
+         }},
+        {{"method.norm", "auto", "", "block norm of qsgd and diana: 2 | inf; auto = inf for diana, 2 for qsgd"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.norm = v == "auto" ? "" : ParseChoice(k, v, {"2", "inf"});
+         }},
+        {{"method.unbiased", "true", "", "randk: scale the kept entries by d/K (unbiased): true | false"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.unbiased = ParseChoice(k, v, {"true", "false"}) == "true";
+         }},
+        {{"method.clip", "false", "", "terngrad: clip the gradient at 2.5 standard deviations first (biased): true | false"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.clip = ParseChoice(k, v, {"true", "false"}) == "true";
+         }},
+        {{"method.alpha", "auto", "", "diana: shift step alpha; auto = 1/(1 + omega)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.alpha = v == "auto" ? 0.0 : ParseReal(k, v, 0.0, false, 1.0, true);
+         }},
+        {{"method.momentum", "0", "", "diana: heavy-ball momentum of the server direction, in [0, 1)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.momentum = ParseReal(k, v, 0.0, true, 1.0, false);
+         }},
+        {{"method.beta", "1", "", "gd-sec: decay of the mirrored reference h, in (0, 1]"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.beta = ParseReal(k, v, 0.0, false, 1.0, true);
+         }},
+        {{"method.xi", "auto", "",
+          "threshold scale of gd-sec (auto 0.05), lag (auto 0.1) and tpc with threshold = lag "
+          "(auto 0.1); >= 0"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.xi = v == "auto" ? -1.0 : ParseReal(k, v, 0.0, true, kInf, false);
+         }},
+        {{"method.threshold", "auto", "",
+          "gd-sec: iterate-change (auto; tau_j = xi/(step M) |x_j^k - x_j^(k-1)|) | "
+          "iterate-change-norm (tau = xi/(step M) ||x^k - x^(k-1)||/sqrt(d)) | constant (tau = xi); "
+          "tpc: relative (auto; ||r|| > tau ||g||) | absolute (||r|| > tau) | lag "
+          "(||r||^2 > xi/(step^2 M^2) times the last method.history squared model changes)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.threshold = v == "auto" ? "" : ParseChoice(k, v, {"iterate-change", "iterate-change-norm",
+                                                                       "constant", "absolute", "relative", "lag"});
+         }},
+        {{"method.skip_empty", "false", "",
+          "gd-sec (empty mask) and lag (lazy round): send nothing instead of a 24-byte header-only "
+          "message (the server then waits for the deadline); gd-sec needs beta = 1: true | false"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.skipEmpty = ParseChoice(k, v, {"true", "false"}) == "true";
+         }},
+        {{"method.history", "10", "rounds", "lag and tpc (lag threshold): number D of past model changes summed"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.history = static_cast<int>(ParseInt(k, v, 1, 1000));
+         }},
+        {{"method.order", "2", "", "tpc: predictor order P (past estimates combined)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.order = static_cast<int>(ParseInt(k, v, 1, 16));
+         }},
+        {{"method.ridge", "1e-10", "", "tpc: ridge of the predictor's normal equations, relative to their mean diagonal"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.ridge = ParseReal(k, v, 0.0, true, 1.0, true);
+         }},
+        {{"method.tau", "0.1", "", "tpc: residual threshold (relative or absolute), >= 0"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.tau = ParseReal(k, v, 0.0, true, kInf, false);
+         }},
+        {{"method.residual", "dense", "", "tpc: residual compressor: dense | topk (K from k_fraction)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.residual = ParseChoice(k, v, {"dense", "topk"});
+         }},
+        {{"method.policy", "constant", "",
+          "adaptive-topk: K per round: constant | linear (from k_start_fraction to 2K - start) | "
+          "exponential (ratio decay, summing to the budget) | error-driven (K x1.25 after a round "
+          "whose compression error exceeded error_target, x0.8 below half of it); every policy is "
+          "capped by a per-worker budget of K x rounds coordinates. airgrad's policies, not the "
+          "paper's exact rule"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.policy = ParseChoice(k, v, {"constant", "linear", "exponential", "error-driven"});
+         }},
+        {{"method.k_start_fraction", "auto", "", "adaptive-topk linear: first-round K / d; auto = K/2"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.kStartFraction = v == "auto" ? 0.0 : ParseReal(k, v, 0.0, false, 1.0, true);
+         }},
+        {{"method.decay", "0.99", "", "adaptive-topk exponential: ratio of consecutive K, in (0, 1]"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.decay = ParseReal(k, v, 0.0, false, 1.0, true);
+         }},
+        {{"method.error_target", "0.5", "",
+          "adaptive-topk error-driven: target ||u - TopK(u)||^2 / ||u||^2, in (0, 1)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.errorTarget = ParseReal(k, v, 0.0, false, 1.0, false);
+         }},
+        {{"method.error_feedback", "true", "", "adaptive-topk: error compensation: true | false"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.errorFeedback = ParseChoice(k, v, {"true", "false"}) == "true";
+         }},
+        {{"method.compressor", "topk", "", "cd-adam: topk | sign; ef21: topk | randk"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.compressor = ParseChoice(k, v, {"topk", "sign", "randk"});
+         }},
+        {{"method.strategy", "markov", "",
+          "cd-adam: markov (compressed differences against trackers) | ef (error feedback both ways) "
+          "| naive (no memory)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.strategy = ParseChoice(k, v, {"markov", "ef", "naive"});
+         }},
+        {{"method.downlink", "compressed", "",
+          "cd-adam: compressed (the server broadcasts its compressed update; every worker steps its "
+          "own model copy; a worker that misses one cannot recover) | model (the model is sent)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.downlink = ParseChoice(k, v, {"compressed", "model"});
+         }},
+        {{"method.beta1", "0.9", "", "cd-adam, amsgrad: first-moment decay, in [0, 1)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.beta1 = ParseReal(k, v, 0.0, true, 1.0, false);
+         }},
+        {{"method.beta2", "0.99", "", "cd-adam, amsgrad: second-moment decay, in [0, 1)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.beta2 = ParseReal(k, v, 0.0, true, 1.0, false);
+         }},
+        {{"method.epsilon", "1e-8", "", "cd-adam, amsgrad: denominator offset, > 0"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.epsilon = ParseReal(k, v, 0.0, false, kInf, false);
+         }},
+        {{"method.weight_decay", "0", "",
+          "cd-adam, amsgrad: weight decay added to the direction (the official code uses 5e-4; 0 "
+          "here because the problems carry their own L2 term)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.weightDecay = ParseReal(k, v, 0.0, true, kInf, false);
+         }},
+        {{"method.lr_decay", "1", "", "cd-adam, amsgrad: step multiplied by this every lr_decay_rounds rounds, in (0, 1]"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.lrDecay = ParseReal(k, v, 0.0, false, 1.0, true);
+         }},
+        {{"method.lr_decay_rounds", "0", "rounds", "cd-adam, amsgrad: period of the step decay; 0 = constant step"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.lrDecayRounds = static_cast<int>(ParseInt(k, v, 0, 100000000));
          }},
         {{"network.kind", "ideal", "",
           "ideal (no time, no loss) | wifi (ns-3 802.11ax, 5 GHz, one AP and a station per worker)"},
@@ -222,6 +387,16 @@ Rules()
              c.modelValues = ParseChoice(k, v, {"float32", "float64"}) == "float32"
                                  ? ValueFormat::kFloat32
                                  : ValueFormat::kFloat64;
+         }},
+        {{"codec.index", "fixed", "",
+          "index coding of sparse messages: fixed (ceil(log2 d) bits each) | bitmap (d bits) | "
+          "gamma (Elias-gamma gaps) | best (the shortest, chosen per message)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             const std::string i = ParseChoice(k, v, {"fixed", "bitmap", "gamma", "best"});
+             c.method.index = i == "fixed"    ? IndexCoding::kFixed
+                              : i == "bitmap" ? IndexCoding::kBitmap
+                              : i == "gamma"  ? IndexCoding::kGamma
+                                              : IndexCoding::kBest;
          }},
         {{"compute.seconds_per_sample", "2e-6", "s/sample",
           "worker compute time per local sample per gradient (2 us: about 1 GFLOP/s at d = 1000)"},
@@ -389,6 +564,21 @@ ResolveScenario(const ScenarioValues& values)
         Reject("method.k", std::to_string(c.method.k),
                "at most problem.features = " + std::to_string(c.features));
     }
+    if (c.problemType == "lasso" && c.l1 <= 0.0)
+    {
+        Reject("problem.l1", values.count("problem.l1") ? values.at("problem.l1") : "0",
+               "a number > 0 with problem.type = lasso");
+    }
+    if (c.problemType == "logistic" && c.l1 > 0.0)
+    {
+        Reject("problem.l1", values.at("problem.l1"), "0 with problem.type = logistic (no L1 solver for f*)");
+    }
+    if (c.l1 > 0.0 && (c.method.name == "cd-adam" || c.method.name == "amsgrad"))
+    {
+        Reject("problem.l1", values.at("problem.l1"),
+               "0 with method.name = " + c.method.name + " (no proximal step in AMSGrad)");
+    }
+    CheckMethodSpec(c.method, c.features);
     return s;
 }
 

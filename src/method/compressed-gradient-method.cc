@@ -1,0 +1,187 @@
+#include "method/compressed-gradient-method.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace airgrad {
+
+KSchedule::KSchedule(Policy policy, Eigen::Index dim, Eigen::Index kMean, Eigen::Index kStart,
+                     double decay, double errorTarget, int rounds)
+    : m_policy(policy),
+      m_dim(dim),
+      m_kMean(kMean),
+      m_kStart(kStart),
+      m_decay(decay),
+      m_errorTarget(errorTarget),
+      m_rounds(std::max(rounds, 1)),
+      m_k(static_cast<double>(kMean)),
+      m_budget(static_cast<long long>(kMean) * std::max(rounds, 1))
+{
+}
+
+Eigen::Index
+KSchedule::Next(double lastError)
+{
+    ++m_round;
+    const double t = m_round - 1;
+    double k = static_cast<double>(m_kMean);
+    switch (m_policy)
+    {
+    case Policy::kConstant:
+        break;
+    case Policy::kLinear:
+    {
+        const double start = static_cast<double>(m_kStart);
+        const double end = 2.0 * static_cast<double>(m_kMean) - start;
+        k = m_rounds == 1 ? start : start + (end - start) * t / (m_rounds - 1);
+        break;
+    }
+    case Policy::kExponential:
+    {
+        const double total = static_cast<double>(m_kMean) * m_rounds;
+        const double first =
+            m_decay == 1.0 ? m_kMean : total * (1.0 - m_decay) / (1.0 - std::pow(m_decay, m_rounds));
+        k = first * std::pow(m_decay, t);
+        break;
+    }
+    case Policy::kErrorDriven:
+        if (m_round > 1)
+        {
+            if (lastError > m_errorTarget)
+            {
+                m_k *= 1.25;
+            }
+            else if (lastError < 0.5 * m_errorTarget)
+            {
+                m_k *= 0.8;
+            }
+        }
+        m_k = std::clamp(m_k, 1.0, static_cast<double>(m_dim));
+        k = m_k;
+        break;
+    }
+    const auto kk = std::clamp<long long>(std::llround(k), 1, m_dim);
+    const long long granted = std::min<long long>(kk, m_budget);
+    m_budget -= granted;
+    return static_cast<Eigen::Index>(granted);
+}
+
+CompressedGradientWorkerCodec::CompressedGradientWorkerCodec(const VectorCompressor::Options& options,
+                                                             bool errorFeedback,
+                                                             std::unique_ptr<KSchedule> schedule,
+                                                             IndexCoding coding,
+                                                             Eigen::Index dim,
+                                                             uint64_t seed)
+    : m_compressor(options, dim, seed),
+      m_errorFeedback(errorFeedback),
+      m_schedule(std::move(schedule)),
+      m_coding(coding),
+      m_memory(Eigen::VectorXd::Zero(dim)),
+      m_corrected(dim)
+{
+}
+
+void
+CompressedGradientWorkerCodec::Encode(const Eigen::Ref<const Eigen::VectorXd>& /*model*/,
+                                      const Eigen::Ref<const Eigen::VectorXd>& gradient,
+                                      const MessageHeader& header,
+                                      std::vector<uint8_t>& out)
+{
+    if (m_staged)
+    {
+        Resolve(false); // an update never confirmed was not applied
+    }
+    if (m_errorFeedback)
+    {
+        m_corrected = gradient + m_memory;
+    }
+    else
+    {
+        m_corrected = gradient;
+    }
+    if (m_schedule)
+    {
+        const Eigen::Index k = m_schedule->Next(m_lastError);
+        if (k == 0)
+        {
+            VectorCompressor::Empty(m_corrected.size(), m_compressor.GetOptions().format, m_compressed);
+        }
+        else
+        {
+            m_compressor.Apply(m_corrected, m_compressed, k);
+        }
+    }
+    else
+    {
+        m_compressor.Apply(m_corrected, m_compressed);
+    }
+    // Staged memory: u minus exactly what the server will decode.
+    m_memory = m_corrected;
+    m_compressed.AddTo(m_memory, -1.0);
+    const double norm = m_corrected.squaredNorm();
+    m_lastError = norm > 0.0 ? m_memory.squaredNorm() / norm : 0.0;
+    if (!m_errorFeedback)
+    {
+        m_memory.setZero();
+    }
+    EncodeCompressed(header, m_compressed, out, m_coding);
+    m_staged = true;
+}
+
+void
+CompressedGradientWorkerCodec::Resolve(bool applied)
+{
+    if (!m_staged)
+    {
+        return;
+    }
+    if (!applied && m_errorFeedback)
+    {
+        m_memory = m_corrected;
+    }
+    m_staged = false;
+}
+
+CompressedGradientServerCodec::CompressedGradientServerCodec(Eigen::Index dim, double step, int workers,
+                                                             bool divideByWorkers)
+    : DirectionServerCodec(dim, step),
+      m_workers(workers),
+      m_divideByWorkers(divideByWorkers),
+      m_sum(Eigen::VectorXd::Zero(dim))
+{
+}
+
+void
+CompressedGradientServerCodec::BeginRound()
+{
+    m_sum.setZero();
+    m_accepted = 0;
+}
+
+void
+CompressedGradientServerCodec::Accept(uint32_t /*worker*/, const uint8_t* data, size_t size)
+{
+    DecodeCompressed(data, size, m_decoded);
+    if (m_decoded.dimension != m_sum.size())
+    {
+        throw std::runtime_error("update of dimension " + std::to_string(m_decoded.dimension) +
+                                 ", expected " + std::to_string(m_sum.size()));
+    }
+    m_decoded.AddTo(m_sum);
+    ++m_accepted;
+}
+
+void
+CompressedGradientServerCodec::Direction(Eigen::Ref<Eigen::VectorXd> out)
+{
+    const int divisor = m_divideByWorkers ? m_workers : m_accepted;
+    if (divisor == 0)
+    {
+        out.setZero();
+        return;
+    }
+    out = m_sum / static_cast<double>(divisor);
+}
+
+} // namespace airgrad

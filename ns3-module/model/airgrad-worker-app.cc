@@ -120,6 +120,10 @@ WorkerApp::HandleRead(Ptr<Socket> socket)
 void
 WorkerApp::SendUpdate(uint32_t round)
 {
+    if (m_update.empty())
+    {
+        return; // the method sends nothing this round (LAG, GD-SEC skip-empty)
+    }
     SendFragmented(m_socket, m_server, round, static_cast<uint16_t>(m_worker->Id()), m_update,
                    m_datagramBytes);
     m_updateSent(round, static_cast<uint32_t>(m_update.size()));

@@ -51,9 +51,9 @@ def dense(fmt, rnd, sender, values):
 
 def sparse(coding, fmt, rnd, sender, d, idx, vals):
     b = Bits()
-    if coding == 0:
+    if coding in (0, 3):
         for i in idx:
-            b.put(i, index_bits(d))
+            b.put(i, index_bits(d) if coding == 0 else 32)
     elif coding == 1:
         for j in range(d):
             b.put(1 if j in idx else 0, 1)
@@ -132,6 +132,7 @@ VECTORS = {
     "kGoldenDenseHalf": dense(2, 3, 1, [1.0, -2.0, 0.1, 6e-8]),
     "kGoldenSparse": sparse(0, 0, 7, 4, 1000, [3, 999], [0.5, -1.0]),
     "kGoldenSparseBitmap": sparse(1, 2, 7, 4, 10, [0, 9], [0.5, -1.0]),
+    "kGoldenSparseFixed32": sparse(3, 0, 7, 4, 1000, [3, 999], [0.5, -1.0]),
     "kGoldenSparseGamma": sparse(2, 0, 7, 4, 1000, [3, 4, 999], [1.0, 2.0, 3.0]),
     "kGoldenQuantizedDense": quantized(0, 5, 2, 5, 1, 3, [2.0, 0.5], [1, 0, -1, 1, 1]),
     "kGoldenQuantizedSparse": quantized(0, 5, 2, 1000, 4, 1000, [3.0],

@@ -207,7 +207,7 @@ Run(int argc, char** argv)
         .Add("smoothness_L", experiment->SmoothnessL())
         .Add("f_star", experiment->FStar())
         .Add("f_star_grad_norm", experiment->FStarGradNorm());
-    for (const auto& [key, value] : DerivedMethodValues(config.method, experiment->Dimension()))
+    for (const auto& [key, value] : DerivedMethodValues(config.method, experiment->Dimension(), config.workers))
     {
         derived.Add(key, value);
     }

@@ -47,6 +47,10 @@ ExpectedPayloadBytes(const MessageHeader& h)
         {
             return Bytes(h.dimension) + values;
         }
+        if (h.flags == static_cast<uint8_t>(IndexCoding::kFixed32))
+        {
+            return 4 * static_cast<size_t>(h.count) + values;
+        }
         return kVariable;
     case MessageType::kModel:
         return 4 * static_cast<size_t>(h.count) + static_cast<size_t>(h.dimension) * v / 8;
@@ -476,7 +480,7 @@ ReadHeader(const uint8_t* data, size_t size)
     }
     h.format = static_cast<ValueFormat>(format);
     h.flags = static_cast<uint8_t>(r.Read(8));
-    const uint8_t maxFlags = h.type == MessageType::kSparse ? 2 : h.type == MessageType::kQuantized ? 1 : 0;
+    const uint8_t maxFlags = h.type == MessageType::kSparse ? 3 : h.type == MessageType::kQuantized ? 1 : 0;
     if (h.flags > maxFlags)
     {
         throw std::runtime_error("message flags " + std::to_string(h.flags) + " invalid for type " +
@@ -569,8 +573,9 @@ EncodeSparse(MessageHeader header,
     switch (coding)
     {
     case IndexCoding::kFixed:
+    case IndexCoding::kFixed32:
     {
-        const int indexBits = IndexBits(header.dimension);
+        const int indexBits = coding == IndexCoding::kFixed ? IndexBits(header.dimension) : 32;
         for (uint32_t i : indices)
         {
             w.Write(i, indexBits);
@@ -626,9 +631,9 @@ DecodeSparse(const uint8_t* data, size_t size, std::vector<uint32_t>& indices, E
     const size_t payloadBytes = size - kMessageHeaderBytes;
     BitReader r(payload, payloadBytes);
     const auto coding = static_cast<IndexCoding>(h.flags);
-    if (coding == IndexCoding::kFixed)
+    if (coding == IndexCoding::kFixed || coding == IndexCoding::kFixed32)
     {
-        const int indexBits = IndexBits(h.dimension);
+        const int indexBits = coding == IndexCoding::kFixed ? IndexBits(h.dimension) : 32;
         for (size_t k = 0; k < n; ++k)
         {
             indices[k] = static_cast<uint32_t>(r.Read(indexBits));

@@ -20,7 +20,8 @@ namespace airgrad {
  *   dense     : count = d values
  *   sparse    : count = nonzeros; an index section, pad, then count values. flags bits 0-1 code the
  *               indices: 0 fixed (count x ceil(log2 d) bits), 1 bitmap (d bits, 1 = present),
- *               2 Elias-gamma of the gaps (first index + 1, then index - previous index)
+ *               2 Elias-gamma of the gaps (first index + 1, then index - previous index),
+ *               3 fixed 32 bits per index (as CD-Adam's official code sends them)
  *   model     : count = M u32 "round of this worker's last applied update" (0 = none yet), then
  *               d values (the model). A worker that missed model messages still learns the fate of
  *               its staged update, so its state never diverges from the server's.
@@ -60,7 +61,8 @@ enum class IndexCoding : uint8_t
     kFixed = 0,
     kBitmap = 1,
     kGamma = 2,
-    kBest = 3,
+    kFixed32 = 3,
+    kBest = 4, ///< encoder only: the shortest of fixed, bitmap and gamma
 };
 
 struct MessageHeader

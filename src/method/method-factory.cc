@@ -57,14 +57,15 @@ Norm(const MethodSpec& s)
     return s.name == "qsgd" ? QuantNorm::kL2 : QuantNorm::kLinf;
 }
 
+/// gd-sec's auto xi = M makes tau the RMS of the last step direction (scale-free in M).
 double
-Xi(const MethodSpec& s)
+Xi(const MethodSpec& s, int workers)
 {
     if (s.xi >= 0.0)
     {
         return s.xi;
     }
-    return s.name == "gd-sec" ? 0.05 : 0.1;
+    return s.name == "gd-sec" ? static_cast<double>(workers) : 0.1;
 }
 
 /// The uplink compressor a method applies.
@@ -180,7 +181,7 @@ Tpc(const MethodSpec& s, const MethodContext& c)
                   : s.threshold == "lag"    ? TpcWorkerCodec::Threshold::kLag
                                             : TpcWorkerCodec::Threshold::kRelative;
     o.tau = s.tau;
-    o.xi = Xi(s);
+    o.xi = Xi(s, c.workers);
     o.history = s.history;
     o.step = c.step;
     o.workers = c.workers;
@@ -228,7 +229,7 @@ Table()
         {{"lag", "LAG-WK (Chen et al. 2018): upload the dense gradient only when it changed enough; "
                  "the server reuses the last one"},
          [](const MethodSpec& s, const MethodContext& c) {
-             return std::make_unique<LagWorkerCodec>(c.dim, Xi(s), s.history, c.step, c.workers, s.values,
+             return std::make_unique<LagWorkerCodec>(c.dim, Xi(s, c.workers), s.history, c.step, c.workers, s.values,
                                                      s.skipEmpty);
          },
          [](const MethodSpec&, const MethodContext& c) {
@@ -246,10 +247,10 @@ Table()
                     "mirrored reference, with error correction"},
          [](const MethodSpec& s, const MethodContext& c) {
              const auto rule = s.threshold == "constant" ? GdSecWorkerCodec::Threshold::kConstant
-                               : s.threshold == "iterate-change-norm"
-                                   ? GdSecWorkerCodec::Threshold::kIterateChangeNorm
-                                   : GdSecWorkerCodec::Threshold::kIterateChange;
-             return std::make_unique<GdSecWorkerCodec>(c.dim, s.beta, Xi(s), rule, s.skipEmpty, c.step,
+                               : s.threshold == "iterate-change"
+                                   ? GdSecWorkerCodec::Threshold::kIterateChange
+                                   : GdSecWorkerCodec::Threshold::kIterateChangeNorm;
+             return std::make_unique<GdSecWorkerCodec>(c.dim, s.beta, Xi(s, c.workers), rule, s.skipEmpty, c.step,
                                                        c.workers, s.values, s.index);
          },
          [](const MethodSpec& s, const MethodContext& c) {
@@ -462,7 +463,7 @@ DefaultStep(const MethodSpec& spec, double smoothnessL, Eigen::Index dim, int wo
 }
 
 std::vector<std::pair<std::string, double>>
-DerivedMethodValues(const MethodSpec& spec, Eigen::Index dim)
+DerivedMethodValues(const MethodSpec& spec, Eigen::Index dim, int workers)
 {
     std::vector<std::pair<std::string, double>> out;
     const std::string& n = spec.name;
@@ -487,7 +488,7 @@ DerivedMethodValues(const MethodSpec& spec, Eigen::Index dim)
     }
     if (n == "gd-sec" || n == "lag" || (n == "tpc" && spec.threshold == "lag"))
     {
-        out.emplace_back("xi", Xi(spec));
+        out.emplace_back("xi", Xi(spec, workers));
     }
     return out;
 }

@@ -20,7 +20,7 @@ struct MethodSpec
     double kFraction = 0.01; ///< Top-K family: K = ceil(kFraction * d) unless k > 0
     long long k = 0;         ///< K as a count; 0 = use kFraction
     ValueFormat values = ValueFormat::kFloat32;   ///< uplink values
-    IndexCoding index = IndexCoding::kFixed;      ///< sparse index coding
+    IndexCoding index = IndexCoding::kBest;       ///< sparse index coding
     // quantizers (qsgd, terngrad, diana)
     int levels = 0;          ///< s; 0 = auto (qsgd 4, terngrad and diana 1)
     long long blockSize = 0; ///< entries per quantization block; 0 = auto (diana 32, others whole vector)
@@ -32,8 +32,8 @@ struct MethodSpec
     double momentum = 0.0;   ///< heavy-ball momentum of the server direction
     // gd-sec, lag, tpc
     double beta = 1.0;       ///< gd-sec: reference decay
-    double xi = -1.0;        ///< threshold scale; < 0 = auto (gd-sec 0.05, lag 0.1, tpc 0.1)
-    std::string threshold;   ///< gd-sec: iterate-change | iterate-change-norm | constant;
+    double xi = -1.0;        ///< threshold scale; < 0 = auto (gd-sec M, lag 0.1, tpc 0.1)
+    std::string threshold;   ///< gd-sec: iterate-change-norm | iterate-change | constant;
                              ///< tpc: absolute | relative | lag; empty = auto
     bool skipEmpty = false;  ///< gd-sec: send nothing when no component passes
     int history = 10;        ///< lag, tpc (lag threshold): D past iterate changes
@@ -99,7 +99,7 @@ std::unique_ptr<ServerCodec> CreateServerCodec(const MethodSpec& spec, const Met
  */
 double DefaultStep(const MethodSpec& spec, double smoothnessL, Eigen::Index dim, int workers);
 /// What run.json reports of a method beyond its step (K, omega, alpha, ...), as key/value text.
-std::vector<std::pair<std::string, double>> DerivedMethodValues(const MethodSpec& spec, Eigen::Index dim);
+std::vector<std::pair<std::string, double>> DerivedMethodValues(const MethodSpec& spec, Eigen::Index dim, int workers);
 
 } // namespace airgrad
 

@@ -236,14 +236,15 @@ Rules()
              c.method.beta = ParseReal(k, v, 0.0, false, 1.0, true);
          }},
         {{"method.xi", "auto", "",
-          "threshold scale of gd-sec (auto 0.05), lag (auto 0.1) and tpc with threshold = lag "
+          "threshold scale of gd-sec (auto = network.workers, so that tau is the RMS of the last "
+          "step direction), lag (auto 0.1) and tpc with threshold = lag "
           "(auto 0.1); >= 0"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.method.xi = v == "auto" ? -1.0 : ParseReal(k, v, 0.0, true, kInf, false);
          }},
         {{"method.threshold", "auto", "",
-          "gd-sec: iterate-change (auto; tau_j = xi/(step M) |x_j^k - x_j^(k-1)|) | "
-          "iterate-change-norm (tau = xi/(step M) ||x^k - x^(k-1)||/sqrt(d)) | constant (tau = xi); "
+          "gd-sec: iterate-change-norm (auto; tau = xi/(step M) ||x^k - x^(k-1)||/sqrt(d)) | "
+          "iterate-change (tau_j = xi/(step M) |x_j^k - x_j^(k-1)|) | constant (tau = xi); "
           "tpc: relative (auto; ||r|| > tau ||g||) | absolute (||r|| > tau) | lag "
           "(||r||^2 > xi/(step^2 M^2) times the last method.history squared model changes)"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
@@ -388,14 +389,16 @@ Rules()
                                  ? ValueFormat::kFloat32
                                  : ValueFormat::kFloat64;
          }},
-        {{"codec.index", "fixed", "",
-          "index coding of sparse messages: fixed (ceil(log2 d) bits each) | bitmap (d bits) | "
-          "gamma (Elias-gamma gaps) | best (the shortest, chosen per message)"},
+        {{"codec.index", "best", "",
+          "index coding of sparse messages: best (the shortest of fixed, bitmap and gamma, chosen "
+          "per message and flagged) | fixed (ceil(log2 d) bits each) | bitmap (d bits) | gamma "
+          "(Elias-gamma gaps) | fixed32 (32 bits each, as CD-Adam's official code)"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
-             const std::string i = ParseChoice(k, v, {"fixed", "bitmap", "gamma", "best"});
+             const std::string i = ParseChoice(k, v, {"best", "fixed", "bitmap", "gamma", "fixed32"});
              c.method.index = i == "fixed"    ? IndexCoding::kFixed
                               : i == "bitmap" ? IndexCoding::kBitmap
                               : i == "gamma"  ? IndexCoding::kGamma
+                              : i == "fixed32" ? IndexCoding::kFixed32
                                               : IndexCoding::kBest;
          }},
         {{"compute.seconds_per_sample", "2e-6", "s/sample",

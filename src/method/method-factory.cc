@@ -177,9 +177,9 @@ Tpc(const MethodSpec& s, const MethodContext& c)
     TpcWorkerCodec::Options o;
     o.order = s.order;
     o.ridge = s.ridge;
-    o.threshold = s.threshold == "absolute" ? TpcWorkerCodec::Threshold::kAbsolute
-                  : s.threshold == "lag"    ? TpcWorkerCodec::Threshold::kLag
-                                            : TpcWorkerCodec::Threshold::kRelative;
+    o.threshold = s.threshold == "absolute"   ? TpcWorkerCodec::Threshold::kAbsolute
+                  : s.threshold == "relative" ? TpcWorkerCodec::Threshold::kRelative
+                                              : TpcWorkerCodec::Threshold::kLag;
     o.tau = s.tau;
     o.xi = Xi(s, c.workers);
     o.history = s.history;
@@ -436,7 +436,7 @@ DefaultStep(const MethodSpec& spec, double smoothnessL, Eigen::Index dim, int wo
     const double m = workers;
     if (n == "cd-adam" || n == "amsgrad")
     {
-        return 0.01;
+        return 0.001;
     }
     if (n == "diana")
     {
@@ -453,6 +453,11 @@ DefaultStep(const MethodSpec& spec, double smoothnessL, Eigen::Index dim, int wo
         const double theta = 1.0 - root;
         const double beta = (1.0 - alpha) / (1.0 - root);
         return 1.0 / (smoothnessL * (1.0 + std::sqrt(beta / theta)));
+    }
+    if (n == "randk-ef")
+    {
+        // No sharp rule; 1/L diverges at K = 1% of d, sqrt(K/d)/L is stable in our runs.
+        return std::sqrt(static_cast<double>(ResolveK(spec, dim)) / static_cast<double>(dim)) / smoothnessL;
     }
     VectorCompressor probe(Compressor(spec, dim), dim, 0);
     if (probe.Unbiased())
@@ -486,7 +491,7 @@ DerivedMethodValues(const MethodSpec& spec, Eigen::Index dim, int workers)
     {
         out.emplace_back("alpha", DianaAlpha(spec, dim));
     }
-    if (n == "gd-sec" || n == "lag" || (n == "tpc" && spec.threshold == "lag"))
+    if (n == "gd-sec" || n == "lag" || (n == "tpc" && (spec.threshold.empty() || spec.threshold == "lag")))
     {
         out.emplace_back("xi", Xi(spec, workers));
     }

@@ -34,10 +34,10 @@ struct MethodSpec
     double beta = 1.0;       ///< gd-sec: reference decay
     double xi = -1.0;        ///< threshold scale; < 0 = auto (gd-sec M, lag 0.1, tpc 0.1)
     std::string threshold;   ///< gd-sec: iterate-change-norm | iterate-change | constant;
-                             ///< tpc: absolute | relative | lag; empty = auto
+                             ///< tpc: lag | relative | absolute; empty = auto (lag)
     bool skipEmpty = false;  ///< gd-sec: send nothing when no component passes
     int history = 10;        ///< lag, tpc (lag threshold): D past iterate changes
-    int order = 2;           ///< tpc: predictor order P
+    int order = 3;           ///< tpc: predictor order P
     double ridge = 1e-10;    ///< tpc: ridge of the normal equations, relative to their trace
     double tau = 0.1;        ///< tpc: residual threshold (absolute or relative)
     std::string residual = "dense"; ///< tpc: dense | topk
@@ -94,7 +94,7 @@ std::unique_ptr<ServerCodec> CreateServerCodec(const MethodSpec& spec, const Met
 /**
  * \brief The theory-backed step for `spec` on an L-smooth objective of M workers: 1/L for GD and
  * the biased compressors, 1/(L (1 + omega/M)) for unbiased ones (QSGD, TernGrad, unbiased Rand-K),
- * 1/(L (1 + 4 omega/M)) for DIANA, 1/(L (1 + sqrt(beta/theta))) for EF21, 0.01 for the Adam family
+ * sqrt(K/d)/L for Rand-K-EF (empirical: 1/L diverges at K = 1%), 1/(L (1 + 4 omega/M)) for DIANA, 1/(L (1 + sqrt(beta/theta))) for EF21, 0.001 for the Adam family
  * (no smoothness rule).
  */
 double DefaultStep(const MethodSpec& spec, double smoothnessL, Eigen::Index dim, int workers);

@@ -51,9 +51,9 @@ class TpcWorkerCodec : public WorkerCodec
     };
     struct Options
     {
-        int order = 2;
+        int order = 3;
         double ridge = 1e-10;
-        Threshold threshold = Threshold::kRelative;
+        Threshold threshold = Threshold::kLag;
         double tau = 0.1;
         double xi = 0.1;
         int history = 10;

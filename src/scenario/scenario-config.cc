@@ -177,8 +177,9 @@ Rules()
          }},
         {{"method.step", "auto", "",
           "server step size (the learning rate of cd-adam and amsgrad); auto = the method's rule: "
-          "1/L for gd and the biased compressors, 1/(L(1+omega/M)) for unbiased ones, "
-          "1/(L(1+4 omega/M)) for diana, 1/(L(1+sqrt(beta/theta))) for ef21, 0.01 for the Adam "
+          "1/L for gd and the biased compressors, 1/(L(1+omega/M)) for unbiased ones, sqrt(K/d)/L for "
+          "randk-ef (empirical: 1/L diverges at K = 1%), "
+          "1/(L(1+4 omega/M)) for diana, 1/(L(1+sqrt(beta/theta))) for ef21, 0.001 for the Adam "
           "family; or a number > 0. run.json records the value used"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.step = v == "auto" ? 0.0 : ParseReal(k, v, 0.0, false, kInf, false);
@@ -245,8 +246,9 @@ Rules()
         {{"method.threshold", "auto", "",
           "gd-sec: iterate-change-norm (auto; tau = xi/(step M) ||x^k - x^(k-1)||/sqrt(d)) | "
           "iterate-change (tau_j = xi/(step M) |x_j^k - x_j^(k-1)|) | constant (tau = xi); "
-          "tpc: relative (auto; ||r|| > tau ||g||) | absolute (||r|| > tau) | lag "
-          "(||r||^2 > xi/(step^2 M^2) times the last method.history squared model changes)"},
+          "tpc: lag (auto; ||r||^2 > xi/(step^2 M^2) times the sum of the last method.history "
+          "squared model changes) | relative (||r|| > tau ||g_m||; stalls when the workers' "
+          "optimal local gradients differ) | absolute (||r|| > tau)"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.method.threshold = v == "auto" ? "" : ParseChoice(k, v, {"iterate-change", "iterate-change-norm",
                                                                        "constant", "absolute", "relative", "lag"});
@@ -261,7 +263,7 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.method.history = static_cast<int>(ParseInt(k, v, 1, 1000));
          }},
-        {{"method.order", "2", "", "tpc: predictor order P (past estimates combined)"},
+        {{"method.order", "3", "", "tpc: predictor order P (past estimates combined)"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.method.order = static_cast<int>(ParseInt(k, v, 1, 16));
          }},

@@ -1,6 +1,7 @@
 #include "test-util.h"
 
 #include "helper/airgrad-wifi-driver.h"
+#include "method/method-factory.h"
 #include "round/experiment.h"
 #include "round/round-engine.h"
 
@@ -20,10 +21,11 @@ WifiConfig(const std::string& method)
     return c;
 }
 
-TEST(WifiDriver, LosslessRunsGiveTheIdealLearningCurveExactly)
+TEST(WifiDriver, LosslessRunsOfEveryMethodGiveTheIdealLearningCurveExactly)
 {
-    for (const char* method : {"gd", "topk-ef"})
+    for (const MethodInfo& info : MethodCatalogue())
     {
+        const std::string& method = info.name;
         Experiment ideal(WifiConfig(method)), wifi(WifiConfig(method));
         Recorder a, b;
         RunIdeal(ideal, a);

@@ -349,6 +349,23 @@ TEST(Methods, LassoOptimumAndProximalConvergence)
     }
 }
 
+TEST(Methods, L2AsAProximalStepReachesTheSameOptimum)
+{
+    for (const char* method : {"gd", "diana"})
+    {
+        ExperimentConfig c = SmallConfig(method);
+        c.l2Prox = true;
+        c.rounds = 2000;
+        c.method.values = ValueFormat::kFloat64;
+        c.modelValues = ValueFormat::kFloat64;
+        Experiment e(c);
+        Recorder rec;
+        RunIdeal(e, rec);
+        EXPECT_LT(rec.rows.back().lossGap, 1e-10) << method;
+        EXPECT_GE(rec.rows.back().lossGap, -1e-12) << method;
+    }
+}
+
 TEST(Methods, EveryMethodRunsAndReducesTheLoss)
 {
     for (const MethodInfo& info : MethodCatalogue())

@@ -27,6 +27,7 @@ struct ExperimentConfig
     long long features = 100;
     double l2 = 1e-3;
     double l1 = 0.0; ///< weight of l1 ||x||_1, handled by the server's proximal step
+    bool l2Prox = false; ///< the L2 term by the server's proximal step instead of in the gradients
     double noise = 0.1;
     double conditionNumber = 10.0;
     // [method]

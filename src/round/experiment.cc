@@ -52,6 +52,11 @@ Experiment::Experiment(const ExperimentConfig& config)
     {
         m_shards.push_back(MakeProblem(config.problemType, Subset(data.train, rows), config.l2));
         views.push_back(m_shards.back().get());
+        if (config.l2Prox)
+        {
+            // The workers' gradients leave the L2 term to the server's proximal step.
+            m_workerShards.push_back(MakeProblem(config.problemType, Subset(data.train, rows), 0.0));
+        }
     }
     if (data.test.Samples() > 0)
     {
@@ -78,11 +83,13 @@ Experiment::Experiment(const ExperimentConfig& config)
     {
         context.worker = static_cast<uint32_t>(m);
         m_workers.push_back(std::make_unique<Worker>(static_cast<uint32_t>(m),
-                                                     *m_shards[static_cast<size_t>(m)],
+                                                     config.l2Prox ? *m_workerShards[static_cast<size_t>(m)]
+                                                                   : *m_shards[static_cast<size_t>(m)],
                                                      CreateWorkerCodec(config.method, context)));
     }
     m_server = std::make_unique<Server>(Eigen::VectorXd::Zero(d), CreateServerCodec(config.method, context),
-                                        m_step, config.workers, config.modelValues, config.l1);
+                                        m_step, config.workers, config.modelValues, config.l1,
+                                        config.l2Prox ? config.l2 : 0.0);
     m_gradient.resize(d);
     m_subgradient.resize(d);
 }

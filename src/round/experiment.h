@@ -40,7 +40,8 @@ class Experiment
 
   private:
     ExperimentConfig m_config;
-    std::vector<std::unique_ptr<Problem>> m_shards;
+    std::vector<std::unique_ptr<Problem>> m_shards;       ///< f_m with every smooth term
+    std::vector<std::unique_ptr<Problem>> m_workerShards; ///< without L2 when it is a prox
     std::unique_ptr<Problem> m_test;
     std::unique_ptr<GlobalObjective> m_objective;
     GlobalObjective::Optimum m_optimum;

@@ -6,7 +6,7 @@
 namespace airgrad {
 
 Server::Server(Eigen::VectorXd x0, std::unique_ptr<ServerCodec> codec, double step, int workers,
-               ValueFormat modelValues, double l1)
+               ValueFormat modelValues, double l1, double l2)
     : m_x(std::move(x0)),
       m_codec(std::move(codec)),
       m_step(step),
@@ -14,12 +14,13 @@ Server::Server(Eigen::VectorXd x0, std::unique_ptr<ServerCodec> codec, double st
       m_received(static_cast<size_t>(workers)),
       m_has(static_cast<size_t>(workers), 0),
       m_lastApplied(static_cast<size_t>(workers), 0),
-      m_l1(l1)
+      m_l1(l1),
+      m_l2(l2)
 {
-    if (l1 > 0.0 && !m_codec->SupportsProx())
+    if ((l1 > 0.0 || l2 > 0.0) && !m_codec->SupportsProx())
     {
-        throw std::invalid_argument("problem.l1 > 0 needs a method with a proximal server step; "
-                                    "cd-adam and amsgrad have none");
+        throw std::invalid_argument("problem.l1 > 0 and problem.l2_prox = true need a method with a "
+                                    "proximal server step; cd-adam and amsgrad have none");
     }
 }
 
@@ -77,6 +78,10 @@ Server::EndRound()
     {
         const double t = m_step * m_l1; // prox of t ||x||_1: soft thresholding
         m_x = m_x.array().sign() * (m_x.array().abs() - t).max(0.0);
+    }
+    if (m_l2 > 0.0)
+    {
+        m_x /= 1.0 + m_step * m_l2; // prox of (t/2) ||x||^2 (after soft thresholding: the prox of both)
     }
     return applied;
 }

@@ -14,13 +14,14 @@ namespace airgrad {
  * \brief The parameter server: broadcasts the model, keeps the updates that arrive in time, and
  * at the end of the round applies them in worker order (so the result does not depend on arrival
  * order) and lets the method step the model, followed by the proximal step of
- * l1 ||x||_1 (soft thresholding by step * l1) when l1 > 0. Passive: a driver calls it.
+ * R(x) = l1 ||x||_1 + (l2/2) ||x||^2 when either is > 0: x <- soft(x, step l1) / (1 + step l2).
+ * Passive: a driver calls it.
  */
 class Server
 {
   public:
     Server(Eigen::VectorXd x0, std::unique_ptr<ServerCodec> codec, double step, int workers,
-           ValueFormat modelValues, double l1 = 0.0);
+           ValueFormat modelValues, double l1 = 0.0, double l2 = 0.0);
 
     /// Starts the next round (rounds count from 1) and returns its model message.
     const std::vector<uint8_t>& BeginRound();
@@ -50,6 +51,7 @@ class Server
     std::vector<uint32_t> m_lastApplied;          ///< per worker: round of its last applied update
     std::vector<uint8_t> m_modelMessage;
     double m_l1;
+    double m_l2;
 };
 
 } // namespace airgrad

@@ -159,6 +159,12 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.l1 = ParseReal(k, v, 0.0, true, kInf, false);
          }},
+        {{"problem.l2_prox", "false", "",
+          "true: the L2 term leaves the workers' gradients and becomes the server's proximal step "
+          "x <- x / (1 + step l2) (same objective and f*; not with cd-adam, amsgrad): true | false"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.l2Prox = ParseChoice(k, v, {"true", "false"}) == "true";
+         }},
         {{"problem.noise", "0.1", "", "standard deviation of the label noise of the synthetic model"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.noise = ParseReal(k, v, 0.0, true, kInf, false);
@@ -577,6 +583,11 @@ ResolveScenario(const ScenarioValues& values)
     if (c.problemType == "logistic" && c.l1 > 0.0)
     {
         Reject("problem.l1", values.at("problem.l1"), "0 with problem.type = logistic (no L1 solver for f*)");
+    }
+    if (c.l2Prox && (c.method.name == "cd-adam" || c.method.name == "amsgrad"))
+    {
+        Reject("problem.l2_prox", "true",
+               "false with method.name = " + c.method.name + " (no proximal step in AMSGrad)");
     }
     if (c.l1 > 0.0 && (c.method.name == "cd-adam" || c.method.name == "amsgrad"))
     {

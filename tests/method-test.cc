@@ -195,6 +195,10 @@ StatefulConfigs()
     add("cd-adam", [](MethodSpec&) {});
     add("cd-adam", [](MethodSpec& s) { s.compressor = "sign"; s.strategy = "ef"; });
     add("cd-adam", [](MethodSpec& s) { s.downlink = "model"; });
+    // A nonzero starting model (He initialisation): the workers' copies must start from it too.
+    add("cd-adam", [](MethodSpec&) {});
+    out.back().problemType = "mlp";
+    out.back().hidden = {8};
     return out;
 }
 

@@ -150,6 +150,8 @@ struct Tally
     DeviceEnergyModelContainer radios;
     ::airgrad::Experiment* experiment = nullptr;
     ::airgrad::RoundObserver* observer = nullptr;
+    int appliedSinceRow = 0; ///< updates applied since the last metrics row (run.eval_every)
+    int lostSinceRow = 0;
 
     double RadioEnergyJ() const
     {
@@ -309,8 +311,7 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         app->SetAttribute("Server", AddressValue(InetSocketAddress(apInterface.GetAddress(0), kPort)));
         app->SetAttribute("Port", UintegerValue(kPort));
         app->SetAttribute("DatagramBytes", UintegerValue(static_cast<uint32_t>(config.fragmentBytes)));
-        app->SetAttribute("ComputeTime",
-                          TimeValue(Seconds(config.secondsPerSample * static_cast<double>(worker.Samples()))));
+        app->SetAttribute("ComputeTimePerSample", TimeValue(Seconds(config.secondsPerSample)));
         app->SetWorker(&worker);
         app->TraceConnectWithoutContext(
             "UpdateSent",
@@ -336,9 +337,15 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
             c.airtimeS = t->airtimeS - t->airtimeAtStart;
             c.uplinkAirBytes = t->airBytes - t->airBytesAtStart;
             c.energyJ = t->RadioEnergyJ() - t->energyAtStart;
-            t->observer->OnRound(t->experiment->Evaluate(static_cast<int>(round), c,
-                                                         static_cast<int>(applied),
-                                                         static_cast<int>(lost)));
+            t->appliedSinceRow += static_cast<int>(applied);
+            t->lostSinceRow += static_cast<int>(lost);
+            const ::airgrad::ExperimentConfig& config = t->experiment->Config();
+            if (static_cast<int>(round) % config.evalEvery == 0 || static_cast<int>(round) == config.rounds)
+            {
+                t->observer->OnRound(t->experiment->Evaluate(static_cast<int>(round), c, t->appliedSinceRow,
+                                                             t->lostSinceRow));
+                t->appliedSinceRow = t->lostSinceRow = 0;
+            }
         },
                           &tally));
 

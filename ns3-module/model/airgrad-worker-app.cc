@@ -43,10 +43,11 @@ WorkerApp::GetTypeId()
                           UintegerValue(1400),
                           MakeUintegerAccessor(&WorkerApp::m_datagramBytes),
                           MakeUintegerChecker<uint32_t>(FragmentHeader::kSize + 1, 65507))
-            .AddAttribute("ComputeTime",
-                          "Time between receiving the model and sending the update, s.",
+            .AddAttribute("ComputeTimePerSample",
+                          "Compute time per sample the update's gradients visit, s; the update "
+                          "is sent this long times the samples after the model arrived.",
                           TimeValue(Seconds(0)),
-                          MakeTimeAccessor(&WorkerApp::m_computeTime),
+                          MakeTimeAccessor(&WorkerApp::m_computeTimePerSample),
                           MakeTimeChecker(Seconds(0)))
             .AddTraceSource("UpdateSent",
                             "An encoded update was handed to the socket (round, bytes).",
@@ -113,7 +114,8 @@ WorkerApp::HandleRead(Ptr<Socket> socket)
         m_worker->OnModel(model.data(), model.size(), m_update);
         // A newer model supersedes an update still being computed.
         Simulator::Cancel(m_sendEvent);
-        m_sendEvent = Simulator::Schedule(m_computeTime, &WorkerApp::SendUpdate, this, header.m_round);
+        m_sendEvent = Simulator::Schedule(m_computeTimePerSample * static_cast<int64_t>(m_worker->LastSamples()),
+                                          &WorkerApp::SendUpdate, this, header.m_round);
     }
 }
 

@@ -54,7 +54,7 @@ class WorkerApp : public Application
     Address m_server;            ///< server address and port
     uint16_t m_port = 0;         ///< local port for the model
     uint32_t m_datagramBytes = 0;
-    Time m_computeTime;
+    Time m_computeTimePerSample;
     Ptr<Socket> m_socket;
     EventId m_sendEvent;
     MessageReassembler m_model;

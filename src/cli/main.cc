@@ -101,7 +101,9 @@ SummaryJson(const RoundRecord& r)
         .Add("downlink_payload_bits", static_cast<long long>(r.network.downlinkPayloadBits))
         .Add("uplink_air_bytes", static_cast<long long>(r.network.uplinkAirBytes))
         .Add("airtime_s", r.network.airtimeS)
-        .Add("energy_j", r.network.energyJ);
+        .Add("energy_j", r.network.energyJ)
+        .Add("compute_samples", r.computeSamples)
+        .Add("compute_flops", r.computeFlops);
     return s;
 }
 
@@ -211,6 +213,18 @@ Run(int argc, char** argv)
     {
         derived.Add(key, value);
     }
+    derived.Add("local_steps", static_cast<long long>(LocalSteps(config.method)));
+    JsonObject data;
+    long long trainSamples = 0;
+    for (int m = 0; m < experiment->Workers(); ++m)
+    {
+        trainSamples += experiment->GetWorker(m).Samples();
+    }
+    data.Add("train_samples", trainSamples).Add("classes", static_cast<long long>(experiment->Classes()));
+    if (experiment->Classes() > 0)
+    {
+        data.Add("label_histograms", experiment->LabelHistograms());
+    }
     JsonObject timing;
     timing.Add("setup_wall_s", wall - simulationWall)
         .Add("rounds_wall_s", simulationWall)
@@ -230,6 +244,7 @@ Run(int argc, char** argv)
         .Add("config", resolved)
         .Add("derived", derived)
         .Add("timing", timing)
+        .Add("data", data)
         .Add("summary", SummaryJson(fanout.Last()));
     WriteFileAtomically((out / "run.json").string(), run.ToString() + "\n");
     std::cerr << "airgrad: done in " << wall << " s; wrote " << (out / "metrics.csv").string() << " and "

@@ -99,4 +99,31 @@ Rng::Bernoulli(double p)
     return Uniform01() < p;
 }
 
+double
+Rng::Gamma(double shape)
+{
+    if (shape < 1.0)
+    {
+        const double u = Uniform01();
+        return Gamma(shape + 1.0) * std::pow(u > 0.0 ? u : 1e-300, 1.0 / shape);
+    }
+    const double d = shape - 1.0 / 3.0;
+    const double c = 1.0 / std::sqrt(9.0 * d);
+    for (;;)
+    {
+        double x, v;
+        do
+        {
+            x = Normal();
+            v = 1.0 + c * x;
+        } while (v <= 0.0);
+        v = v * v * v;
+        const double u = Uniform01();
+        if (u < 1.0 - 0.0331 * x * x * x * x || std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v)))
+        {
+            return d * v;
+        }
+    }
+}
+
 } // namespace airgrad

@@ -27,6 +27,8 @@ class Rng
     /// Standard normal (Box-Muller; the second value is cached).
     double Normal();
     bool Bernoulli(double p);
+    /// Gamma(shape, 1) by Marsaglia and Tsang (shape < 1 via Gamma(shape + 1) U^(1/shape)).
+    double Gamma(double shape);
 
   private:
     uint64_t m_s[4];

@@ -19,6 +19,8 @@ struct Dataset
 
 /// \brief The rows of `data` listed in `rows`, in that order.
 Dataset Subset(const Dataset& data, const std::vector<Eigen::Index>& rows);
+/// \brief Like Subset, into `out`, reusing its storage when the row count is unchanged.
+void Gather(const Dataset& data, const std::vector<Eigen::Index>& rows, Dataset& out);
 
 } // namespace airgrad
 

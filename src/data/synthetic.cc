@@ -21,6 +21,22 @@ Subset(const Dataset& data, const std::vector<Eigen::Index>& rows)
     return out;
 }
 
+void
+Gather(const Dataset& data, const std::vector<Eigen::Index>& rows, Dataset& out)
+{
+    const auto n = static_cast<Eigen::Index>(rows.size());
+    if (out.features.rows() != n || out.features.cols() != data.Features())
+    {
+        out.features.resize(n, data.Features());
+        out.labels.resize(n);
+    }
+    for (Eigen::Index i = 0; i < n; ++i)
+    {
+        out.features.row(i) = data.features.row(rows[static_cast<size_t>(i)]);
+        out.labels(i) = data.labels(rows[static_cast<size_t>(i)]);
+    }
+}
+
 namespace {
 
 void

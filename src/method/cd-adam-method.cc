@@ -60,6 +60,19 @@ CdAdamWorkerCodec::DecodeDownlink(const uint8_t* data,
     {
         return DecodeModel(data, size, lastApplied, model);
     }
+    if (ReadHeader(data, size).type == MessageType::kModel)
+    {
+        // Round 1 carries the starting model (float64, exact): every copy starts where the server does.
+        const MessageHeader h = DecodeModel(data, size, lastApplied, m_x);
+        if (h.round != 1 || m_lastRound != 0)
+        {
+            throw std::runtime_error("cd-adam worker " + std::to_string(m_worker) +
+                                     ": a full model is expected only in round 1");
+        }
+        m_lastRound = 1;
+        model = m_x;
+        return h;
+    }
     const uint8_t* inner = nullptr;
     size_t innerSize = 0;
     const MessageHeader h = DecodeModelDelta(data, size, lastApplied, inner, innerSize);
@@ -89,7 +102,7 @@ CdAdamWorkerCodec::DecodeDownlink(const uint8_t* data,
             m_adam.Step(m_x, m_direction);
         }
     }
-    else if (h.round != 1)
+    else
     {
         throw std::runtime_error("cd-adam downlink of round " + std::to_string(h.round) +
                                  " carries no update");
@@ -249,11 +262,15 @@ CdAdamServerCodec::EncodeDownlink(const MessageHeader& header,
         EncodeModel(header, lastApplied, x, out);
         return;
     }
-    m_inner.clear();
-    if (m_hasDelta)
+    if (!m_hasDelta)
     {
-        EncodeCompressed(header, m_delta, m_inner, m_options.coding);
+        MessageHeader h = header;
+        h.format = ValueFormat::kFloat64; // exact, so the workers' copies start bit-identical
+        EncodeModel(h, lastApplied, x, out);
+        return;
     }
+    m_inner.clear();
+    EncodeCompressed(header, m_delta, m_inner, m_options.coding);
     MessageHeader h = header;
     h.dimension = static_cast<uint32_t>(x.size());
     EncodeModelDelta(h, lastApplied, m_inner, out);

@@ -38,8 +38,9 @@ class AmsGrad
  * Strategies (the official code's): markov (default; compressed differences against trackers
  * g_hat_m and g_tilde that start at 0), ef (classical error feedback on both directions) and
  * naive (compress the gradient and the aggregate, no memory). With `downlink = compressed` the
- * server broadcasts only its compressed update and every worker steps its own copy of the model,
- * bit-identical to the server's; `model` sends the model instead. A compressor of kind kDense with
+ * server broadcasts only its compressed update (round 1: the starting model in float64) and every
+ * worker steps its own copy of the model, bit-identical to the server's; `model` sends the model
+ * instead. A compressor of kind kDense with
  * the naive strategy and the model downlink is plain AMSGrad.
  */
 struct CdAdamOptions

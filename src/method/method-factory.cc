@@ -76,7 +76,7 @@ Compressor(const MethodSpec& s, Eigen::Index d)
     o.format = s.values;
     o.k = ResolveK(s, d);
     const std::string& n = s.name;
-    if (n == "gd" || n == "amsgrad")
+    if (n == "gd" || n == "amsgrad" || n == "fedavg")
     {
         o.kind = Kind::kDense;
     }
@@ -310,6 +310,9 @@ Table()
          [](const MethodSpec& s, const MethodContext& c) {
              return std::make_unique<CdAdamServerCodec>(CdAdam(s, c), c.dim, c.workers);
          }},
+        {{"fedavg", "FedAvg (McMahan et al. 2017): method.local_steps (auto 5) local SGD steps, the "
+                    "model delta sent dense (compress it with any other method and local_steps > 1)"},
+         CompressedWorker(false), CompressedServer(false)},
     };
     return table;
 }
@@ -394,10 +397,25 @@ CheckMethodSpec(const MethodSpec& s, Eigen::Index dim)
     {
         Reject("method.levels", std::to_string(s.levels), "auto or 1 with method.name = terngrad");
     }
+    if ((n == "cd-adam" || n == "amsgrad") && LocalSteps(s) > 1)
+    {
+        Reject("method.local_steps", std::to_string(s.localSteps),
+               "1 with method.name = " + n + " (local steps need an SGD step)");
+    }
     if (n == "tpc" && s.residual == "topk" && s.order < 1)
     {
         Reject("method.order", std::to_string(s.order), "at least 1");
     }
+}
+
+int
+LocalSteps(const MethodSpec& spec)
+{
+    if (spec.localSteps > 0)
+    {
+        return spec.localSteps;
+    }
+    return spec.name == "fedavg" ? 5 : 1;
 }
 
 Eigen::Index

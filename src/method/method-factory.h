@@ -55,6 +55,7 @@ struct MethodSpec
     double beta2 = 0.99;
     double epsilon = 1e-8;
     double weightDecay = 0.0;
+    int localSteps = 0;              ///< local SGD steps per round; 0 = auto (fedavg 5, others 1)
     double lrDecay = 1.0;            ///< step multiplied by this every lrDecayRounds rounds
     int lrDecayRounds = 0;           ///< 0 = constant step
 };
@@ -85,6 +86,12 @@ void CheckMethodName(const std::string& name);
  * std::invalid_argument naming the key, the value and what is allowed.
  */
 void CheckMethodSpec(const MethodSpec& spec, Eigen::Index dim);
+/**
+ * \brief Local SGD steps per round. With H > 1 a worker takes H steps of size `step` from the
+ * model and hands the method the pseudo-gradient (x - x_H) / step, so the server's step of the
+ * same size applies the mean model delta (FedAvg; compressed by any method).
+ */
+int LocalSteps(const MethodSpec& spec);
 /// K of a Top-K style method for dimension d.
 Eigen::Index ResolveK(const MethodSpec& spec, Eigen::Index dim);
 

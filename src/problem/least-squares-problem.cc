@@ -26,14 +26,33 @@ LeastSquaresProblem::Loss(const Eigen::Ref<const Eigen::VectorXd>& x) const
 }
 
 void
+LeastSquaresProblem::GradientOn(const Eigen::Ref<const Eigen::MatrixXd>& features,
+                                const Eigen::Ref<const Eigen::VectorXd>& labels,
+                                const Eigen::Ref<const Eigen::VectorXd>& x,
+                                Eigen::Ref<Eigen::VectorXd> residual,
+                                Eigen::Ref<Eigen::VectorXd> out) const
+{
+    residual.noalias() = features * x;
+    residual -= labels;
+    out.noalias() = features.transpose() * residual;
+    out *= 1.0 / static_cast<double>(features.rows());
+    out += m_l2 * x;
+}
+
+void
 LeastSquaresProblem::Gradient(const Eigen::Ref<const Eigen::VectorXd>& x,
                               Eigen::Ref<Eigen::VectorXd> out) const
 {
-    m_residual.noalias() = m_data.features * x;
-    m_residual -= m_data.labels;
-    out.noalias() = m_data.features.transpose() * m_residual;
-    out *= 1.0 / static_cast<double>(Samples());
-    out += m_l2 * x;
+    GradientOn(m_data.features, m_data.labels, x, m_residual, out);
+}
+
+void
+LeastSquaresProblem::GradientRows(const Eigen::Ref<const Eigen::VectorXd>& x,
+                                  const std::vector<Eigen::Index>& rows,
+                                  Eigen::Ref<Eigen::VectorXd> out) const
+{
+    Gather(m_data, rows, m_batch);
+    GradientOn(m_batch.features, m_batch.labels, x, m_residual.head(m_batch.Samples()), out);
 }
 
 void

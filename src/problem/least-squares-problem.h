@@ -21,6 +21,9 @@ class LeastSquaresProblem : public Problem
     double Loss(const Eigen::Ref<const Eigen::VectorXd>& x) const override;
     void Gradient(const Eigen::Ref<const Eigen::VectorXd>& x,
                   Eigen::Ref<Eigen::VectorXd> out) const override;
+    void GradientRows(const Eigen::Ref<const Eigen::VectorXd>& x,
+                      const std::vector<Eigen::Index>& rows,
+                      Eigen::Ref<Eigen::VectorXd> out) const override;
     void AddHessian(const Eigen::Ref<const Eigen::VectorXd>& x,
                     double weight,
                     Eigen::Ref<Eigen::MatrixXd> out) const override;
@@ -28,9 +31,17 @@ class LeastSquaresProblem : public Problem
                                  Eigen::Ref<Eigen::VectorXd> out) const override;
 
   private:
+    /// The gradient over the rows of (features, labels), with `residual` as scratch.
+    void GradientOn(const Eigen::Ref<const Eigen::MatrixXd>& features,
+                    const Eigen::Ref<const Eigen::VectorXd>& labels,
+                    const Eigen::Ref<const Eigen::VectorXd>& x,
+                    Eigen::Ref<Eigen::VectorXd> residual,
+                    Eigen::Ref<Eigen::VectorXd> out) const;
+
     Dataset m_data;
     double m_l2;
     mutable Eigen::VectorXd m_residual; ///< n, scratch
+    mutable Dataset m_batch; ///< gathered minibatch rows (resized only when the batch size changes)
 };
 
 } // namespace airgrad

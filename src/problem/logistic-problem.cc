@@ -58,18 +58,37 @@ LogisticProblem::Loss(const Eigen::Ref<const Eigen::VectorXd>& x) const
 }
 
 void
+LogisticProblem::GradientOn(const Eigen::Ref<const Eigen::MatrixXd>& features,
+                            const Eigen::Ref<const Eigen::VectorXd>& labels,
+                            const Eigen::Ref<const Eigen::VectorXd>& x,
+                            Eigen::Ref<Eigen::VectorXd> margin,
+                            Eigen::Ref<Eigen::VectorXd> out) const
+{
+    margin.noalias() = features * x;
+    for (Eigen::Index i = 0; i < margin.size(); ++i)
+    {
+        const double y = labels(i);
+        margin(i) = -y * Sigmoid(-y * margin(i)); // d/dz log(1 + exp(-y z))
+    }
+    out.noalias() = features.transpose() * margin;
+    out *= 1.0 / static_cast<double>(features.rows());
+    out += m_l2 * x;
+}
+
+void
 LogisticProblem::Gradient(const Eigen::Ref<const Eigen::VectorXd>& x,
                           Eigen::Ref<Eigen::VectorXd> out) const
 {
-    m_margin.noalias() = m_data.features * x;
-    for (Eigen::Index i = 0; i < m_margin.size(); ++i)
-    {
-        const double y = m_data.labels(i);
-        m_margin(i) = -y * Sigmoid(-y * m_margin(i)); // d/dz log(1 + exp(-y z))
-    }
-    out.noalias() = m_data.features.transpose() * m_margin;
-    out *= 1.0 / static_cast<double>(Samples());
-    out += m_l2 * x;
+    GradientOn(m_data.features, m_data.labels, x, m_margin, out);
+}
+
+void
+LogisticProblem::GradientRows(const Eigen::Ref<const Eigen::VectorXd>& x,
+                              const std::vector<Eigen::Index>& rows,
+                              Eigen::Ref<Eigen::VectorXd> out) const
+{
+    Gather(m_data, rows, m_batch);
+    GradientOn(m_batch.features, m_batch.labels, x, m_margin.head(m_batch.Samples()), out);
 }
 
 void

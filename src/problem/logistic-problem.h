@@ -22,6 +22,9 @@ class LogisticProblem : public Problem
     double Loss(const Eigen::Ref<const Eigen::VectorXd>& x) const override;
     void Gradient(const Eigen::Ref<const Eigen::VectorXd>& x,
                   Eigen::Ref<Eigen::VectorXd> out) const override;
+    void GradientRows(const Eigen::Ref<const Eigen::VectorXd>& x,
+                      const std::vector<Eigen::Index>& rows,
+                      Eigen::Ref<Eigen::VectorXd> out) const override;
     void AddHessian(const Eigen::Ref<const Eigen::VectorXd>& x,
                     double weight,
                     Eigen::Ref<Eigen::MatrixXd> out) const override;
@@ -31,9 +34,17 @@ class LogisticProblem : public Problem
     std::optional<double> Accuracy(const Eigen::Ref<const Eigen::VectorXd>& x) const override;
 
   private:
+    /// The gradient over the rows of (features, labels), with `residual` as scratch.
+    void GradientOn(const Eigen::Ref<const Eigen::MatrixXd>& features,
+                    const Eigen::Ref<const Eigen::VectorXd>& labels,
+                    const Eigen::Ref<const Eigen::VectorXd>& x,
+                    Eigen::Ref<Eigen::VectorXd> residual,
+                    Eigen::Ref<Eigen::VectorXd> out) const;
+
     Dataset m_data;
     double m_l2;
     mutable Eigen::VectorXd m_margin; ///< n, scratch: y_i a_i^T x, then per-sample weights
+    mutable Dataset m_batch; ///< gathered minibatch rows (resized only when the batch size changes)
 };
 
 } // namespace airgrad

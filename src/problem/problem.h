@@ -3,7 +3,9 @@
 
 #include <Eigen/Dense>
 
+#include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace airgrad {
 
@@ -23,6 +25,14 @@ class Problem
     virtual double Loss(const Eigen::Ref<const Eigen::VectorXd>& x) const = 0;
     virtual void Gradient(const Eigen::Ref<const Eigen::VectorXd>& x,
                           Eigen::Ref<Eigen::VectorXd> out) const = 0;
+    /// The gradient of the mean loss over the samples `rows` (a minibatch), plus the regulariser.
+    virtual void GradientRows(const Eigen::Ref<const Eigen::VectorXd>& x,
+                              const std::vector<Eigen::Index>& rows,
+                              Eigen::Ref<Eigen::VectorXd> out) const = 0;
+    /// Whether AddHessian exists (then f* is computed by Newton).
+    virtual bool HasHessian() const { return true; }
+    /// Whether ApplySmoothnessOperator exists (then L is computed).
+    virtual bool HasSmoothness() const { return true; }
     /// Adds weight * Hessian(x) to `out` (d x d), for the Newton solver of f*.
     virtual void AddHessian(const Eigen::Ref<const Eigen::VectorXd>& x,
                             double weight,
@@ -30,6 +40,14 @@ class Problem
     /// out = B v for the PSD matrix B whose largest eigenvalue is this f_m's smoothness constant.
     virtual void ApplySmoothnessOperator(const Eigen::Ref<const Eigen::VectorXd>& v,
                                          Eigen::Ref<Eigen::VectorXd> out) const = 0;
+    /// The starting model of a run (zero unless the problem needs symmetry breaking).
+    virtual void InitialPoint(uint64_t seed, Eigen::Ref<Eigen::VectorXd> out) const
+    {
+        (void)seed;
+        out.setZero();
+    }
+    /// Floating-point operations of one sample's gradient (a count of the kernel's multiply-adds).
+    virtual double FlopsPerSample() const { return 4.0 * static_cast<double>(Dimension()); }
     /// Fraction of samples classified correctly, or nothing for a regression problem.
     virtual std::optional<double> Accuracy(const Eigen::Ref<const Eigen::VectorXd>& x) const
     {

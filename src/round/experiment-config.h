@@ -20,8 +20,19 @@ struct ExperimentConfig
     std::string name = "run";
     int rounds = 100;
     uint64_t seed = 1;
+    int threads = 1;   ///< ideal driver: workers computed in parallel (results bit-identical)
+    int evalEvery = 1; ///< a metrics row every this many rounds (and the last)
     // [problem]
-    std::string problemType = "logistic"; ///< least-squares | lasso | logistic
+    std::string problemType = "logistic"; ///< least-squares | lasso | logistic | softmax | mlp
+    std::string dataset = "synthetic";    ///< synthetic | fashion-mnist | libsvm | csv
+    std::string dataFile;                 ///< libsvm, csv: training file
+    std::string testFile;                 ///< libsvm, csv: test file (empty: split test_fraction)
+    std::string labelColumn = "label";    ///< csv
+    std::string scaling = "auto";         ///< auto | none | standardize | minmax
+    double testFraction = 0.2;            ///< libsvm, csv without a test file
+    long long maxRows = 0;                ///< 0 = every row
+    std::vector<int> hidden = {128};      ///< mlp hidden widths
+    long long batchSize = 0;              ///< per worker per round; 0 = full batch
     long long samples = 4000;
     long long testSamples = 1000;
     long long features = 100;
@@ -33,6 +44,11 @@ struct ExperimentConfig
     // [method]
     MethodSpec method;
     double step = 0.0; ///< > 0: fixed; 0: the method's default rule ("auto")
+    // [data]
+    std::string partition = "iid"; ///< iid | shards | dirichlet | powerlaw
+    int labelsPerWorker = 2;
+    double dirichletAlpha = 0.5;
+    double powerLawExponent = 1.0;
     // [network]
     std::string networkKind = "ideal"; ///< ideal | wifi
     int workers = 10;

@@ -1,20 +1,29 @@
 #include "round/experiment.h"
 
+#include "data/loaders.h"
 #include "data/partition.h"
 #include "data/synthetic.h"
 #include "method/method-factory.h"
 #include "problem/least-squares-problem.h"
 #include "problem/logistic-problem.h"
+#include "problem/neural-problem.h"
 
+#include <sys/stat.h>
+
+#include <cmath>
 #include <stdexcept>
 
 namespace airgrad {
 
 namespace {
 
+/// f* by dense Newton costs O(d^3): beyond this, loss_gap is not computed.
+constexpr Eigen::Index kMaxNewtonDimension = 5000;
+
 std::unique_ptr<Problem>
-MakeProblem(const std::string& type, Dataset data, double l2)
+MakeProblem(const ExperimentConfig& c, Dataset data, double l2, int classes)
 {
+    const std::string& type = c.problemType;
     if (type == "least-squares" || type == "lasso")
     {
         return std::make_unique<LeastSquaresProblem>(std::move(data), l2);
@@ -23,8 +32,113 @@ MakeProblem(const std::string& type, Dataset data, double l2)
     {
         return std::make_unique<LogisticProblem>(std::move(data), l2);
     }
+    if (type == "softmax")
+    {
+        return std::make_unique<NeuralProblem>(std::move(data), classes, std::vector<int>{}, l2);
+    }
+    if (type == "mlp")
+    {
+        return std::make_unique<NeuralProblem>(std::move(data), classes, c.hidden, l2);
+    }
     throw std::invalid_argument("problem.type = '" + type +
-                                "' is not a problem; allowed: least-squares, logistic");
+                                "' is not a problem; allowed: least-squares, lasso, logistic, softmax, mlp");
+}
+
+bool
+FileExists(const std::string& path)
+{
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0;
+}
+
+/// Training and test sets as the config asks, labels still raw.
+SyntheticData
+LoadData(const ExperimentConfig& c)
+{
+    SyntheticData data;
+    if (c.dataset == "synthetic")
+    {
+        SyntheticSpec spec;
+        spec.samples = c.samples;
+        spec.testSamples = c.testSamples;
+        spec.features = c.features;
+        spec.noise = c.noise;
+        spec.conditionNumber = c.conditionNumber;
+        spec.seed = c.seed;
+        return c.problemType == "least-squares" || c.problemType == "lasso" ? MakeRegressionData(spec)
+                                                                           : MakeBinaryData(spec);
+    }
+    if (c.dataset == "fashion-mnist")
+    {
+        const std::string dir = kFashionMnistDir;
+        for (const char* f : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                              "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"})
+        {
+            if (!FileExists(dir + "/" + f))
+            {
+                throw std::runtime_error("problem.dataset = fashion-mnist: " + dir + "/" + f +
+                                         " is missing; install Debian's dataset-fashion-mnist package "
+                                         "(apt-get install dataset-fashion-mnist, or scripts/setup)");
+            }
+        }
+        data.train = LoadIdx(dir + "/train-images-idx3-ubyte.gz", dir + "/train-labels-idx1-ubyte.gz", c.maxRows);
+        data.test = LoadIdx(dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz", c.maxRows);
+        return data;
+    }
+    if (c.dataset == "libsvm")
+    {
+        data.train = LoadLibsvm(c.dataFile, c.maxRows);
+        if (!c.testFile.empty())
+        {
+            data.test = LoadLibsvm(c.testFile, c.maxRows, data.train.Features());
+            if (data.test.Features() > data.train.Features())
+            {
+                // the test file names a feature the training file never does: widen the training set
+                data.train.features.conservativeResize(Eigen::NoChange, data.test.Features());
+                data.train.features.rightCols(data.test.Features() - data.train.Features()).setZero();
+            }
+        }
+    }
+    else
+    {
+        data.train = LoadCsv(c.dataFile, c.labelColumn, c.maxRows);
+        if (!c.testFile.empty())
+        {
+            data.test = LoadCsv(c.testFile, c.labelColumn, c.maxRows);
+            if (data.test.Features() != data.train.Features())
+            {
+                throw std::runtime_error(c.testFile + ": " + std::to_string(data.test.Features()) +
+                                         " feature columns, the training file has " +
+                                         std::to_string(data.train.Features()));
+            }
+        }
+    }
+    if (c.testFile.empty())
+    {
+        SplitTest(data.train, data.test, c.testFraction, c.seed);
+    }
+    return data;
+}
+
+std::vector<std::vector<Eigen::Index>>
+Partition(const ExperimentConfig& c, const Dataset& train, int classes)
+{
+    if (c.partition == "shards")
+    {
+        return PartitionShards(train.labels, c.workers, c.labelsPerWorker, c.seed);
+    }
+    if (c.partition == "dirichlet")
+    {
+        // binary labels are +-1: shift them to class numbers for the partition only
+        const Eigen::VectorXd labels =
+            c.problemType == "logistic" ? Eigen::VectorXd((train.labels.array() + 1.0) / 2.0) : train.labels;
+        return PartitionDirichlet(labels, classes, c.workers, c.dirichletAlpha, c.seed);
+    }
+    if (c.partition == "powerlaw")
+    {
+        return PartitionPowerLaw(train.Samples(), c.workers, c.powerLawExponent, c.seed);
+    }
+    return PartitionIid(train.Samples(), c.workers, c.seed);
 }
 
 } // namespace
@@ -32,63 +146,95 @@ MakeProblem(const std::string& type, Dataset data, double l2)
 Experiment::Experiment(const ExperimentConfig& config)
     : m_config(config)
 {
-    if (config.samples < config.workers)
+    SyntheticData data = LoadData(config);
+    if (data.train.Samples() < config.workers)
     {
-        throw std::invalid_argument("problem.samples = " + std::to_string(config.samples) +
-                                    " is fewer than network.workers = " +
+        throw std::invalid_argument("the training set has " + std::to_string(data.train.Samples()) +
+                                    " samples, fewer than network.workers = " +
                                     std::to_string(config.workers) + "; every worker needs a sample");
     }
-    SyntheticSpec spec;
-    spec.samples = config.samples;
-    spec.testSamples = config.testSamples;
-    spec.features = config.features;
-    spec.noise = config.noise;
-    spec.conditionNumber = config.conditionNumber;
-    spec.seed = config.seed;
-    SyntheticData data = config.problemType == "logistic" ? MakeBinaryData(spec) : MakeRegressionData(spec);
-    const auto shards = PartitionIid(data.train.Samples(), config.workers, config.seed);
+    const std::string& type = config.problemType;
+    const LabelKind kind = type == "logistic"                      ? LabelKind::kBinary
+                           : type == "softmax" || type == "mlp"    ? LabelKind::kClasses
+                                                                   : LabelKind::kRegression;
+    m_classes = NormalizeLabels(kind, data.train, data.test);
+    const std::string scaling = config.scaling == "auto" ? (config.dataset == "fashion-mnist" ? "standardize" : "none")
+                                                         : config.scaling;
+    ScaleFeatures(scaling == "standardize" ? Scaling::kStandardize
+                  : scaling == "minmax"    ? Scaling::kMinMax
+                                           : Scaling::kNone,
+                  data.train, data.test);
+    const auto shards = Partition(config, data.train, m_classes);
     std::vector<const Problem*> views;
     for (const auto& rows : shards)
     {
-        m_shards.push_back(MakeProblem(config.problemType, Subset(data.train, rows), config.l2));
-        views.push_back(m_shards.back().get());
+        Dataset shard = Subset(data.train, rows);
+        if (m_classes > 0)
+        {
+            std::vector<long long> histogram(static_cast<size_t>(m_classes), 0);
+            for (Eigen::Index i = 0; i < shard.labels.size(); ++i)
+            {
+                const double y = shard.labels(i);
+                ++histogram[static_cast<size_t>(type == "logistic" ? (y + 1.0) / 2.0 : y)];
+            }
+            m_labelHistograms.push_back(std::move(histogram));
+        }
         if (config.l2Prox)
         {
             // The workers' gradients leave the L2 term to the server's proximal step.
-            m_workerShards.push_back(MakeProblem(config.problemType, Subset(data.train, rows), 0.0));
+            m_workerShards.push_back(MakeProblem(config, shard, 0.0, m_classes));
         }
+        m_shards.push_back(MakeProblem(config, std::move(shard), config.l2, m_classes));
+        views.push_back(m_shards.back().get());
     }
     if (data.test.Samples() > 0)
     {
-        m_test = MakeProblem(config.problemType, std::move(data.test), config.l2);
+        m_test = MakeProblem(config, std::move(data.test), config.l2, m_classes);
     }
     m_objective = std::make_unique<GlobalObjective>(views);
-    m_smoothnessL = m_objective->SmoothnessL();
-    if (config.l1 > 0.0 && config.problemType == "logistic")
+    const Eigen::Index d = m_objective->Dimension();
+    const Problem& first = *m_shards.front();
+    m_smoothnessL = first.HasSmoothness() ? m_objective->SmoothnessL() : std::nan("");
+    if (config.l1 > 0.0 && type != "least-squares" && type != "lasso")
     {
         throw std::invalid_argument("problem.l1 > 0 needs problem.type = least-squares or lasso");
     }
-    m_optimum = config.l1 > 0.0 ? m_objective->MinimiseL1(config.l1) : m_objective->Minimise();
-    const Eigen::Index d = m_objective->Dimension();
+    if (first.HasHessian() && d <= kMaxNewtonDimension)
+    {
+        m_optimum = config.l1 > 0.0 ? m_objective->MinimiseL1(config.l1) : m_objective->Minimise();
+    }
+    else
+    {
+        m_optimum.loss = std::nan(""); // loss_gap is not reported
+        m_optimum.gradNorm = std::nan("");
+    }
     CheckMethodSpec(config.method, d);
-    m_step = config.step > 0.0 ? config.step
-                               : DefaultStep(config.method, m_smoothnessL, d, config.workers);
+    // No L for the MLP: 1/L is taken as 0.1 so that every method's rule still scales sensibly.
+    const double stepL = std::isfinite(m_smoothnessL) ? m_smoothnessL : 10.0;
+    m_step = config.step > 0.0 ? config.step : DefaultStep(config.method, stepL, d, config.workers);
     MethodContext context;
     context.dim = d;
     context.workers = config.workers;
     context.step = m_step;
     context.rounds = config.rounds;
     context.seed = config.seed;
+    WorkerOptions options;
+    options.batchSize = config.batchSize;
+    options.localSteps = LocalSteps(config.method);
+    options.localStep = m_step;
     for (int m = 0; m < config.workers; ++m)
     {
         context.worker = static_cast<uint32_t>(m);
+        options.seed = Rng::Derive(config.seed, 0xBA7C4000ULL + static_cast<uint64_t>(m)).NextU64();
         m_workers.push_back(std::make_unique<Worker>(static_cast<uint32_t>(m),
                                                      config.l2Prox ? *m_workerShards[static_cast<size_t>(m)]
                                                                    : *m_shards[static_cast<size_t>(m)],
-                                                     CreateWorkerCodec(config.method, context)));
+                                                     CreateWorkerCodec(config.method, context), options));
     }
-    m_server = std::make_unique<Server>(Eigen::VectorXd::Zero(d), CreateServerCodec(config.method, context),
-                                        m_step, config.workers, config.modelValues, config.l1,
+    Eigen::VectorXd x0(d);
+    first.InitialPoint(config.seed, x0);
+    m_server = std::make_unique<Server>(std::move(x0), CreateServerCodec(config.method, context), m_step,
+                                        config.workers, config.modelValues, config.l1,
                                         config.l2Prox ? config.l2 : 0.0);
     m_gradient.resize(d);
     m_subgradient.resize(d);
@@ -112,6 +258,11 @@ Experiment::Evaluate(int round, const NetworkCounters& network, int applied, int
     r.network = network;
     r.updatesApplied = applied;
     r.updatesLost = lost;
+    for (const auto& w : m_workers)
+    {
+        r.computeSamples += w->ComputedSamples();
+        r.computeFlops += w->ComputedFlops();
+    }
     return r;
 }
 

@@ -30,8 +30,14 @@ class Experiment
     Server& GetServer() { return *m_server; }
     Eigen::Index Dimension() const { return m_objective->Dimension(); }
 
+    /// L, NaN when the problem has none (mlp).
     double SmoothnessL() const { return m_smoothnessL; }
+    /// f*, NaN when it is not computed (softmax, mlp, d > 5000).
     double FStar() const { return m_optimum.loss; }
+    /// 0 for regression, else the number of classes (2 for logistic).
+    int Classes() const { return m_classes; }
+    /// Per worker, the count of each class in its shard (empty for regression).
+    const std::vector<std::vector<long long>>& LabelHistograms() const { return m_labelHistograms; }
     double FStarGradNorm() const { return m_optimum.gradNorm; }
     double Step() const { return m_step; }
 
@@ -49,6 +55,8 @@ class Experiment
     double m_step = 0.0;
     std::vector<std::unique_ptr<Worker>> m_workers;
     std::unique_ptr<Server> m_server;
+    int m_classes = 0;
+    std::vector<std::vector<long long>> m_labelHistograms;
     mutable Eigen::VectorXd m_gradient;
     mutable Eigen::VectorXd m_subgradient;
 };

@@ -49,7 +49,7 @@ MetricsColumns()
         "round",          "sim_time_s",          "train_loss",        "loss_gap",
         "grad_norm_sq",   "test_accuracy",       "uplink_payload_bits", "downlink_payload_bits",
         "uplink_air_bytes", "airtime_s",         "energy_j",          "updates_applied",
-        "updates_lost"};
+        "updates_lost",   "compute_samples",     "compute_flops"};
     return columns;
 }
 
@@ -78,7 +78,7 @@ CsvMetricsWriter::OnRound(const RoundRecord& r)
           << (r.testAccuracy ? FormatNumber(*r.testAccuracy) : "") << ',' << n.uplinkPayloadBits
           << ',' << n.downlinkPayloadBits << ',' << n.uplinkAirBytes << ','
           << FormatNumber(n.airtimeS) << ',' << FormatNumber(n.energyJ) << ',' << r.updatesApplied
-          << ',' << r.updatesLost << '\n';
+          << ',' << r.updatesLost << ',' << r.computeSamples << ',' << FormatNumber(r.computeFlops) << '\n';
     m_out.flush(); // a watcher sees each round as it ends
 }
 
@@ -167,6 +167,24 @@ JsonObject&
 JsonObject::Add(const std::string& key, bool value)
 {
     m_members.emplace_back(key, value ? "true" : "false");
+    return *this;
+}
+
+JsonObject&
+JsonObject::Add(const std::string& key, const std::vector<std::vector<long long>>& rows)
+{
+    std::string text = "[";
+    for (size_t i = 0; i < rows.size(); ++i)
+    {
+        text += i ? ",\n    [" : "\n    [";
+        for (size_t j = 0; j < rows[i].size(); ++j)
+        {
+            text += (j ? ", " : "") + std::to_string(rows[i][j]);
+        }
+        text += "]";
+    }
+    text += rows.empty() ? "]" : "\n  ]";
+    m_members.emplace_back(key, text);
     return *this;
 }
 

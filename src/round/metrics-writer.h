@@ -49,6 +49,8 @@ class JsonObject
     JsonObject& Add(const std::string& key, long long value);
     JsonObject& Add(const std::string& key, bool value);
     JsonObject& Add(const std::string& key, const JsonObject& value);
+    /// An array of arrays of integers (e.g. per-worker label histograms).
+    JsonObject& Add(const std::string& key, const std::vector<std::vector<long long>>& rows);
     std::string ToString() const;
 
   private:

@@ -1,5 +1,7 @@
 #include "round/round-engine.h"
 
+#include "core/thread-pool.h"
+
 #include <vector>
 
 namespace airgrad {
@@ -10,23 +12,36 @@ RunIdeal(Experiment& experiment, RoundObserver& observer)
     NetworkCounters counters;
     observer.OnRound(experiment.Evaluate(0, counters, 0, 0));
     Server& server = experiment.GetServer();
+    const ExperimentConfig& config = experiment.Config();
     const int workers = experiment.Workers();
-    std::vector<uint8_t> update;
-    for (int r = 1; r <= experiment.Config().rounds; ++r)
+    ThreadPool pool(config.threads);
+    std::vector<std::vector<uint8_t>> updates(static_cast<size_t>(workers));
+    int applied = 0, lost = 0; // since the last row
+    for (int r = 1; r <= config.rounds; ++r)
     {
         const std::vector<uint8_t>& model = server.BeginRound();
         counters.downlinkPayloadBits += 8ULL * model.size() * static_cast<uint64_t>(workers);
-        for (int m = 0; m < workers; ++m)
+        // Workers are independent until their bytes reach the server, so they may run in parallel;
+        // the server then takes the updates in worker order, as with one thread.
+        pool.ParallelFor(workers, [&](int m) {
+            experiment.GetWorker(m).OnModel(model.data(), model.size(), updates[static_cast<size_t>(m)]);
+        });
+        for (const auto& update : updates)
         {
-            experiment.GetWorker(m).OnModel(model.data(), model.size(), update);
             if (!update.empty()) // an empty update: the method sends nothing this round
             {
                 counters.uplinkPayloadBits += 8ULL * update.size();
                 server.OnUplink(update.data(), update.size());
             }
         }
-        const int applied = server.EndRound();
-        observer.OnRound(experiment.Evaluate(r, counters, applied, workers - applied));
+        const int now = server.EndRound();
+        applied += now;
+        lost += workers - now;
+        if (r % config.evalEvery == 0 || r == config.rounds)
+        {
+            observer.OnRound(experiment.Evaluate(r, counters, applied, lost));
+            applied = lost = 0;
+        }
     }
 }
 

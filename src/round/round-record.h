@@ -28,6 +28,8 @@ struct RoundRecord
     NetworkCounters network;
     int updatesApplied = 0; ///< this round
     int updatesLost = 0;    ///< this round: lost or later than the deadline
+    long long computeSamples = 0; ///< cumulative: samples the workers' gradients visited
+    double computeFlops = 0.0;    ///< cumulative: their floating-point operations
 };
 
 /// \brief Receives one record per round, in order (writers and progress displays).

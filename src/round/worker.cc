@@ -1,17 +1,58 @@
 #include "round/worker.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
 namespace airgrad {
 
-Worker::Worker(uint32_t id, const Problem& shard, std::unique_ptr<WorkerCodec> codec)
+Worker::Worker(uint32_t id, const Problem& shard, std::unique_ptr<WorkerCodec> codec,
+               const WorkerOptions& options)
     : m_id(id),
       m_shard(shard),
       m_codec(std::move(codec)),
+      m_options(options),
+      m_rng(options.seed),
       m_model(shard.Dimension()),
       m_gradient(shard.Dimension())
 {
+    if (options.localSteps < 1 || (options.localSteps > 1 && !(options.localStep > 0.0)))
+    {
+        throw std::invalid_argument("worker: local steps need a positive local step");
+    }
+    if (options.batchSize > 0 && options.batchSize < shard.Samples())
+    {
+        m_permutation.resize(static_cast<size_t>(shard.Samples()));
+        for (size_t i = 0; i < m_permutation.size(); ++i)
+        {
+            m_permutation[i] = static_cast<Eigen::Index>(i);
+        }
+        m_batch.resize(static_cast<size_t>(options.batchSize));
+    }
+    if (options.localSteps > 1)
+    {
+        m_local.resize(shard.Dimension());
+    }
+}
+
+void
+Worker::StochasticGradient(const Eigen::VectorXd& x, Eigen::VectorXd& out)
+{
+    if (m_batch.empty())
+    {
+        m_shard.Gradient(x, out);
+        m_lastSamples += m_shard.Samples();
+        return;
+    }
+    // A uniform batch without replacement: the first b entries of a partially shuffled permutation.
+    const size_t n = m_permutation.size();
+    for (size_t i = 0; i < m_batch.size(); ++i)
+    {
+        std::swap(m_permutation[i], m_permutation[i + static_cast<size_t>(m_rng.UniformInt(n - i))]);
+        m_batch[i] = m_permutation[i];
+    }
+    m_shard.GradientRows(x, m_batch, out);
+    m_lastSamples += static_cast<long long>(m_batch.size());
 }
 
 void
@@ -28,7 +69,23 @@ Worker::OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update)
         // Exact even after missed model messages: updates are applied only in their own round.
         m_codec->Resolve(m_lastApplied[m_id] == m_stagedRound);
     }
-    m_shard.Gradient(m_model, m_gradient);
+    m_lastSamples = 0;
+    if (m_options.localSteps == 1)
+    {
+        StochasticGradient(m_model, m_gradient);
+    }
+    else
+    {
+        m_local = m_model;
+        for (int step = 0; step < m_options.localSteps; ++step)
+        {
+            StochasticGradient(m_local, m_gradient);
+            m_local -= m_options.localStep * m_gradient;
+        }
+        // The pseudo-gradient: a server step of the same size applies the model delta.
+        m_gradient = (m_model - m_local) / m_options.localStep;
+    }
+    m_computedSamples += m_lastSamples;
     MessageHeader up;
     up.round = h.round;
     up.sender = m_id;

@@ -1,6 +1,7 @@
 #ifndef AIRGRAD_ROUND_WORKER_H
 #define AIRGRAD_ROUND_WORKER_H
 
+#include "core/rng.h"
 #include "method/method.h"
 #include "problem/problem.h"
 
@@ -10,15 +11,25 @@
 
 namespace airgrad {
 
+/// How a worker computes its update.
+struct WorkerOptions
+{
+    Eigen::Index batchSize = 0; ///< samples per gradient, without replacement; 0 = the whole shard
+    int localSteps = 1;         ///< SGD steps per round (FedAvg); the method gets (x - x_H) / localStep
+    double localStep = 0.0;     ///< step of the local SGD
+    uint64_t seed = 1;          ///< minibatch sampling
+};
+
 /**
- * \brief A worker: decodes the model message, computes its full-batch gradient and encodes the
- * update. Passive: a driver calls it; it never loops or blocks.
+ * \brief A worker: decodes the downlink message, computes its gradient (full batch, a minibatch,
+ * or the pseudo-gradient of local SGD steps) and encodes the update. Passive: a driver calls it;
+ * it never loops or blocks. Different workers may be called from different threads.
  */
 class Worker
 {
   public:
-    Worker(uint32_t id, const Problem& shard, std::unique_ptr<WorkerCodec> codec);
-
+    Worker(uint32_t id, const Problem& shard, std::unique_ptr<WorkerCodec> codec,
+           const WorkerOptions& options = WorkerOptions());
     /**
      * \brief Handles the model message of a round: settles the staged update with the
      * last-applied rounds it carries, then writes this round's encoded update into `update`
@@ -26,21 +37,35 @@ class Worker
      * Throws std::runtime_error when the message is corrupt or not a model of this dimension.
      */
     void OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update);
-
     uint32_t Id() const { return m_id; }
     long long Samples() const { return static_cast<long long>(m_shard.Samples()); }
+    /// Samples the last update's gradients visited (what the compute time is charged for).
+    long long LastSamples() const { return m_lastSamples; }
+    /// Cumulative samples and floating-point operations of every update so far.
+    long long ComputedSamples() const { return m_computedSamples; }
+    double ComputedFlops() const { return static_cast<double>(m_computedSamples) * m_shard.FlopsPerSample(); }
     const WorkerCodec& Codec() const { return *m_codec; }
     /// The model of the last downlink message.
     const Eigen::VectorXd& Model() const { return m_model; }
 
   private:
+    /// The gradient at `x` on a fresh minibatch (or the whole shard) into `out`.
+    void StochasticGradient(const Eigen::VectorXd& x, Eigen::VectorXd& out);
+
     uint32_t m_id;
     const Problem& m_shard;
     std::unique_ptr<WorkerCodec> m_codec;
+    WorkerOptions m_options;
+    Rng m_rng;
     Eigen::VectorXd m_model;
     Eigen::VectorXd m_gradient;
+    Eigen::VectorXd m_local;       ///< local SGD iterate
+    std::vector<Eigen::Index> m_permutation; ///< partially shuffled per batch (no O(n) reset)
+    std::vector<Eigen::Index> m_batch;
     std::vector<uint32_t> m_lastApplied;
     uint32_t m_stagedRound = 0; ///< round of the unsettled update; 0 = none
+    long long m_lastSamples = 0;
+    long long m_computedSamples = 0;
 };
 
 } // namespace airgrad

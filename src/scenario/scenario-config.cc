@@ -130,11 +130,75 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.seed = static_cast<uint64_t>(ParseInt(k, v, 0, (1LL << 62)));
          }},
+        {{"run.threads", "1", "threads",
+          "ideal link: workers whose updates are computed in parallel (bit-identical to 1)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.threads = static_cast<int>(ParseInt(k, v, 1, 256));
+         }},
+        {{"run.eval_every", "1", "rounds",
+          "write a metrics row (train loss, test accuracy: a pass over all data) every this many "
+          "rounds and after the last; updates_applied and updates_lost then sum since the last row"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.evalEvery = static_cast<int>(ParseInt(k, v, 1, 100000000));
+         }},
         {{"problem.type", "logistic", "",
           "least-squares (linear regression) | lasso (least squares + problem.l1 ||x||_1, l1 > 0) "
-          "| logistic (L2-regularised binary logistic regression)"},
+          "| logistic (L2-regularised binary logistic regression, 2 labels) | softmax "
+          "(multinomial logistic regression) | mlp (ReLU network, problem.hidden, softmax "
+          "cross-entropy; no f*, no L: step auto uses 1/L = 0.1)"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
-             c.problemType = ParseChoice(k, v, {"least-squares", "lasso", "logistic"});
+             c.problemType = ParseChoice(k, v, {"least-squares", "lasso", "logistic", "softmax", "mlp"});
+         }},
+        {{"problem.dataset", "synthetic", "",
+          "synthetic (problem.samples, features, noise, condition_number) | fashion-mnist (Debian's "
+          "dataset-fashion-mnist: 60000 train and 10000 test images, 784 pixels, 10 classes) | "
+          "libsvm (problem.data_file) | csv (problem.data_file with a header row)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.dataset = ParseChoice(k, v, {"synthetic", "fashion-mnist", "libsvm", "csv"});
+         }},
+        {{"problem.data_file", "", "", "libsvm, csv: the training file"},
+         [](ExperimentConfig& c, const std::string&, const std::string& v) { c.dataFile = v; }},
+        {{"problem.test_file", "", "",
+          "libsvm, csv: the test file; empty = hold out problem.test_fraction of the training file"},
+         [](ExperimentConfig& c, const std::string&, const std::string& v) { c.testFile = v; }},
+        {{"problem.label_column", "label", "", "csv: the column holding the label"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             if (v.empty())
+             {
+                 Reject(k, v, "a column name");
+             }
+             c.labelColumn = v;
+         }},
+        {{"problem.scaling", "auto", "",
+          "feature scaling fitted on the training set: auto (standardize for fashion-mnist, none "
+          "otherwise) | none | standardize (mean 0, sd 1) | minmax ([0, 1])"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.scaling = ParseChoice(k, v, {"auto", "none", "standardize", "minmax"});
+         }},
+        {{"problem.test_fraction", "0.2", "", "libsvm, csv without a test file: held-out share, in [0, 1)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.testFraction = ParseReal(k, v, 0.0, true, 1.0, false);
+         }},
+        {{"problem.max_rows", "0", "samples", "file datasets: read at most this many rows of each file (0 = all)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.maxRows = ParseInt(k, v, 0, 100000000);
+         }},
+        {{"problem.hidden", "128", "units", "mlp: hidden layer widths, a comma-separated list"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.hidden.clear();
+             for (double w : ParseRealList(k, v, 1, 100000))
+             {
+                 if (w != std::floor(w))
+                 {
+                     Reject(k, v, "a comma-separated list of integers in [1, 100000]");
+                 }
+                 c.hidden.push_back(static_cast<int>(w));
+             }
+         }},
+        {{"problem.batch_size", "0", "samples",
+          "minibatch per worker per local step, drawn without replacement from its shard; 0 = full batch"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.batchSize = ParseInt(k, v, 0, 100000000);
          }},
         {{"problem.samples", "4000", "samples", "training samples, shared iid among the workers"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
@@ -145,7 +209,7 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.testSamples = ParseInt(k, v, 0, 100000000);
          }},
-        {{"problem.features", "100", "", "dimension d of the model (f* uses a dense d x d Newton solve)"},
+        {{"problem.features", "100", "", "synthetic: number of features (f* uses a dense d x d Newton solve)"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.features = ParseInt(k, v, 1, 5000);
          }},
@@ -176,7 +240,7 @@ Rules()
          }},
         {{"method.name", "gd", "",
           "gd | topk | topk-ef | randk | randk-ef | qsgd | terngrad | ef-sign | lag | ef21 | gd-sec | "
-          "diana | tpc | adaptive-topk | cd-adam | amsgrad (see 'airgrad list')"},
+          "diana | tpc | adaptive-topk | cd-adam | amsgrad | fedavg (see 'airgrad list')"},
          [](ExperimentConfig& c, const std::string&, const std::string& v) {
              CheckMethodName(v);
              c.method.name = v;
@@ -352,6 +416,31 @@ Rules()
         {{"method.lr_decay_rounds", "0", "rounds", "cd-adam, amsgrad: period of the step decay; 0 = constant step"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.method.lrDecayRounds = static_cast<int>(ParseInt(k, v, 0, 100000000));
+         }},
+        {{"method.local_steps", "auto", "steps",
+          "local SGD steps per round (FedAvg style): the method compresses the model delta / step; "
+          "auto = 5 for fedavg, 1 otherwise"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.method.localSteps = v == "auto" ? 0 : static_cast<int>(ParseInt(k, v, 1, 10000));
+         }},
+        {{"data.partition", "iid", "",
+          "how samples are dealt to workers: iid | shards (data.labels_per_worker label shards each) "
+          "| dirichlet (label shares ~ Dirichlet(data.dirichlet_alpha)) | powerlaw (sizes ~ "
+          "(m+1)^-data.powerlaw_exponent); run.json gets every worker's label histogram"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.partition = ParseChoice(k, v, {"iid", "shards", "dirichlet", "powerlaw"});
+         }},
+        {{"data.labels_per_worker", "2", "labels", "shards: label shards per worker"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.labelsPerWorker = static_cast<int>(ParseInt(k, v, 1, 1000));
+         }},
+        {{"data.dirichlet_alpha", "0.5", "", "dirichlet: concentration, > 0 (0.1: strong skew)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.dirichletAlpha = ParseReal(k, v, 0.0, false, 1e6, true);
+         }},
+        {{"data.powerlaw_exponent", "1", "", "powerlaw: exponent, >= 0 (0 = equal sizes)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.powerLawExponent = ParseReal(k, v, 0.0, true, 10.0, true);
          }},
         {{"network.kind", "ideal", "",
           "ideal (no time, no loss) | wifi (ns-3 802.11ax, 5 GHz, one AP and a station per worker)"},
@@ -560,17 +649,27 @@ ResolveScenario(const ScenarioValues& values)
         Reject("problem.l2", std::to_string(c.l2), "a number > 0 with problem.type = logistic "
                                                    "(otherwise f* may not exist)");
     }
-    if (c.samples < c.workers)
+    if (c.dataset == "synthetic" && c.samples < c.workers)
     {
         Reject("problem.samples", std::to_string(c.samples),
                "at least network.workers = " + std::to_string(c.workers) + " samples");
+    }
+    if ((c.dataset == "libsvm" || c.dataset == "csv") && c.dataFile.empty())
+    {
+        Reject("problem.data_file", "", "a file path with problem.dataset = " + c.dataset);
+    }
+    if ((c.partition == "shards" || c.partition == "dirichlet") &&
+        (c.problemType == "least-squares" || c.problemType == "lasso"))
+    {
+        Reject("data.partition", c.partition, "iid | powerlaw with problem.type = " + c.problemType +
+                                                  " (label partitions need class labels)");
     }
     if (c.snrDb.size() > 1 && c.snrDb.size() != static_cast<size_t>(c.workers))
     {
         Reject("network.snr_db", values.at("network.snr_db"),
                "one value or network.workers = " + std::to_string(c.workers) + " values");
     }
-    if (c.method.k > c.features)
+    if (c.dataset == "synthetic" && c.method.k > c.features)
     {
         Reject("method.k", std::to_string(c.method.k),
                "at most problem.features = " + std::to_string(c.features));
@@ -594,7 +693,10 @@ ResolveScenario(const ScenarioValues& values)
         Reject("problem.l1", values.at("problem.l1"),
                "0 with method.name = " + c.method.name + " (no proximal step in AMSGrad)");
     }
-    CheckMethodSpec(c.method, c.features);
+    if (c.dataset == "synthetic")
+    {
+        CheckMethodSpec(c.method, c.features);
+    }
     return s;
 }
 

@@ -1,0 +1,438 @@
+// Real-data paths: loaders on generated files (good and malformed), scaling, labels, partitions,
+// the softmax and MLP problems against finite differences, minibatches, threads and local steps.
+#include "test-util.h"
+
+#include "data/loaders.h"
+#include "data/partition.h"
+#include "data/synthetic.h"
+#include "problem/least-squares-problem.h"
+#include "problem/logistic-problem.h"
+#include "problem/neural-problem.h"
+#include "round/experiment.h"
+#include "round/round-engine.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <string>
+#include <unistd.h>
+
+namespace airgrad {
+namespace {
+
+/// A file in a fresh temporary directory, removed with the test.
+class TempFile
+{
+  public:
+    explicit TempFile(const std::string& name)
+    {
+        char dir[] = "/tmp/airgrad-data-XXXXXX";
+        m_dir = mkdtemp(dir);
+        m_path = m_dir + "/" + name;
+    }
+    ~TempFile()
+    {
+        std::remove(m_path.c_str());
+        rmdir(m_dir.c_str());
+    }
+    const std::string& Path() const { return m_path; }
+    void Write(const std::string& text) const { std::ofstream(m_path) << text; }
+
+  private:
+    std::string m_dir;
+    std::string m_path;
+};
+
+/// The error message of f(), or "" when it does not throw.
+template <typename F>
+std::string
+ErrorOf(F f)
+{
+    try
+    {
+        f();
+    }
+    catch (const std::exception& e)
+    {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(Loaders, LibsvmReadsSparseRowsAndNamesTheBadLine)
+{
+    TempFile f("a.libsvm");
+    f.Write("# a comment\n+1 1:0.5 3:2\n\n-1 2:-1 # trailing comment\n0 1:1e-3 4:7\n");
+    const Dataset d = LoadLibsvm(f.Path());
+    ASSERT_EQ(d.Samples(), 3);
+    ASSERT_EQ(d.Features(), 4);
+    EXPECT_EQ(d.features(0, 0), 0.5);
+    EXPECT_EQ(d.features(0, 2), 2.0);
+    EXPECT_EQ(d.features(1, 1), -1.0);
+    EXPECT_EQ(d.features(2, 3), 7.0);
+    EXPECT_EQ(d.labels, Eigen::Vector3d(1, -1, 0));
+    EXPECT_EQ(LoadLibsvm(f.Path(), 2).Samples(), 2);
+    for (const char* bad : {"+1 1:0.5\n-1 0:1\n", "+1 1:0.5\n-1 3:1 2:1\n", "+1 1:0.5\nx 1:1\n",
+                            "+1 1:0.5\n-1 2:abc\n", "+1 1:0.5\n-1 2\n"})
+    {
+        f.Write(bad);
+        const std::string e = ErrorOf([&] { LoadLibsvm(f.Path()); });
+        EXPECT_NE(e.find(f.Path() + ":2:"), std::string::npos) << bad << " -> " << e;
+    }
+}
+
+TEST(Loaders, CsvReadsTheLabelColumnAndNamesTheBadLine)
+{
+    TempFile f("a.csv");
+    f.Write("x1,label,x2\n1,0,2\n3,1,4\n");
+    const Dataset d = LoadCsv(f.Path(), "label");
+    ASSERT_EQ(d.Samples(), 2);
+    ASSERT_EQ(d.Features(), 2);
+    EXPECT_EQ(d.features(1, 0), 3.0);
+    EXPECT_EQ(d.features(1, 1), 4.0);
+    EXPECT_EQ(d.labels, Eigen::Vector2d(0, 1));
+    EXPECT_NE(ErrorOf([&] { LoadCsv(f.Path(), "y"); }).find("x1, label, x2"), std::string::npos);
+    f.Write("x1,label\n1,0\n2\n");
+    EXPECT_NE(ErrorOf([&] { LoadCsv(f.Path(), "label"); }).find(f.Path() + ":3:"), std::string::npos);
+    f.Write("x1,label\n1,0\nnan,1\n");
+    EXPECT_NE(ErrorOf([&] { LoadCsv(f.Path(), "label"); }).find(f.Path() + ":3:"), std::string::npos);
+}
+
+void
+WriteGz(const std::string& path, const std::vector<unsigned char>& bytes)
+{
+    gzFile g = gzopen(path.c_str(), "wb");
+    gzwrite(g, bytes.data(), static_cast<unsigned>(bytes.size()));
+    gzclose(g);
+}
+
+TEST(Loaders, IdxReadsImagesAndLabelsAndRejectsBadFiles)
+{
+    TempFile images("images.gz"), labels("labels.gz");
+    // 3 images of 2 x 2 pixels, labels 7, 0, 9 (IDX: big-endian magic, counts, then bytes).
+    WriteGz(images.Path(), {0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 2,
+                            1, 2, 3, 4, 5, 6, 7, 8, 255, 0, 0, 255});
+    WriteGz(labels.Path(), {0, 0, 8, 1, 0, 0, 0, 3, 7, 0, 9});
+    const Dataset d = LoadIdx(images.Path(), labels.Path());
+    ASSERT_EQ(d.Samples(), 3);
+    ASSERT_EQ(d.Features(), 4);
+    EXPECT_EQ(d.features(0, 3), 4.0);
+    EXPECT_EQ(d.features(2, 0), 255.0);
+    EXPECT_EQ(d.labels, Eigen::Vector3d(7, 0, 9));
+    EXPECT_EQ(LoadIdx(images.Path(), labels.Path(), 2).Samples(), 2);
+    EXPECT_NE(ErrorOf([&] { LoadIdx(labels.Path(), labels.Path()); }).find("not an IDX image file"),
+              std::string::npos);
+    WriteGz(images.Path(), {0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3});
+    EXPECT_NE(ErrorOf([&] { LoadIdx(images.Path(), labels.Path()); }).find("truncated"), std::string::npos);
+    EXPECT_NE(ErrorOf([&] { LoadIdx("/nonexistent/x.gz", labels.Path()); }).find("/nonexistent/x.gz"),
+              std::string::npos);
+}
+
+TEST(Loaders, ScalingAndLabels)
+{
+    Dataset train, test;
+    train.features = (Eigen::MatrixXd(3, 2) << 1, 10, 2, 10, 3, 10).finished();
+    train.labels = Eigen::Vector3d(0, 1, 1);
+    test.features = (Eigen::MatrixXd(1, 2) << 4, 10).finished();
+    test.labels = Eigen::VectorXd::Constant(1, 0);
+    Dataset a = train, b = test;
+    ScaleFeatures(Scaling::kStandardize, a, b);
+    EXPECT_NEAR(a.features.col(0).mean(), 0.0, 1e-15);
+    EXPECT_NEAR(a.features.col(0).squaredNorm() / 3, 1.0, 1e-12);
+    EXPECT_EQ(a.features.col(1), Eigen::Vector3d::Zero()); // constant feature
+    a = train;
+    b = test;
+    ScaleFeatures(Scaling::kMinMax, a, b);
+    EXPECT_EQ(a.features.col(0), Eigen::Vector3d(0, 0.5, 1));
+    EXPECT_EQ(b.features(0, 0), 1.5); // test data through the training scale
+    a = train;
+    b = test;
+    EXPECT_EQ(NormalizeLabels(LabelKind::kBinary, a, b), 2);
+    EXPECT_EQ(a.labels, Eigen::Vector3d(-1, 1, 1));
+    a.labels = Eigen::Vector3d(4, 7, 9);
+    b.labels(0) = 9;
+    EXPECT_EQ(NormalizeLabels(LabelKind::kClasses, a, b), 3);
+    EXPECT_EQ(a.labels, Eigen::Vector3d(0, 1, 2));
+    EXPECT_EQ(b.labels(0), 2);
+    a.labels = Eigen::Vector3d(4, 7, 9);
+    EXPECT_NE(ErrorOf([&] { NormalizeLabels(LabelKind::kBinary, a, b); }).find("exactly 2"), std::string::npos);
+}
+
+Eigen::VectorXd
+Classes(Eigen::Index n, int classes, uint64_t seed)
+{
+    Rng rng(seed);
+    Eigen::VectorXd y(n);
+    for (Eigen::Index i = 0; i < n; ++i)
+    {
+        y(i) = static_cast<double>(rng.UniformInt(static_cast<uint64_t>(classes)));
+    }
+    return y;
+}
+
+void
+ExpectAPartition(const std::vector<std::vector<Eigen::Index>>& shards, Eigen::Index n, int workers)
+{
+    ASSERT_EQ(shards.size(), static_cast<size_t>(workers));
+    std::set<Eigen::Index> seen;
+    for (const auto& s : shards)
+    {
+        EXPECT_FALSE(s.empty());
+        for (Eigen::Index i : s)
+        {
+            EXPECT_TRUE(seen.insert(i).second) << "sample " << i << " dealt twice";
+        }
+    }
+    EXPECT_EQ(static_cast<Eigen::Index>(seen.size()), n);
+}
+
+TEST(Partitions, CoverEverySampleOnceAndAreDeterministic)
+{
+    const Eigen::VectorXd y = Classes(2000, 10, 3);
+    ExpectAPartition(PartitionIid(2000, 10, 1), 2000, 10);
+    ExpectAPartition(PartitionShards(y, 10, 2, 1), 2000, 10);
+    ExpectAPartition(PartitionDirichlet(y, 10, 10, 0.1, 1), 2000, 10);
+    ExpectAPartition(PartitionPowerLaw(2000, 10, 1.5, 1), 2000, 10);
+    EXPECT_EQ(PartitionDirichlet(y, 10, 10, 0.1, 1), PartitionDirichlet(y, 10, 10, 0.1, 1));
+    EXPECT_NE(PartitionDirichlet(y, 10, 10, 0.1, 1), PartitionDirichlet(y, 10, 10, 0.1, 2));
+    EXPECT_EQ(PartitionShards(y, 10, 2, 4), PartitionShards(y, 10, 2, 4));
+}
+
+/// Mean over workers of the largest class share in its shard.
+double
+MeanTopShare(const std::vector<std::vector<Eigen::Index>>& shards, const Eigen::VectorXd& y, int classes)
+{
+    double sum = 0.0;
+    for (const auto& s : shards)
+    {
+        std::vector<int> count(static_cast<size_t>(classes), 0);
+        for (Eigen::Index i : s)
+        {
+            ++count[static_cast<size_t>(y(i))];
+        }
+        sum += *std::max_element(count.begin(), count.end()) / static_cast<double>(s.size());
+    }
+    return sum / static_cast<double>(shards.size());
+}
+
+TEST(Partitions, LabelSkewAndSizes)
+{
+    const Eigen::VectorXd y = Classes(6000, 10, 5);
+    const auto iid = PartitionIid(6000, 10, 1);
+    const auto dirichlet = PartitionDirichlet(y, 10, 10, 0.1, 1);
+    EXPECT_LT(MeanTopShare(iid, y, 10), 0.2);
+    EXPECT_GT(MeanTopShare(dirichlet, y, 10), 0.5); // Dirichlet(0.1): most of a shard is one class
+    for (const auto& s : PartitionShards(y, 10, 2, 1))
+    {
+        std::set<double> labels;
+        for (Eigen::Index i : s)
+        {
+            labels.insert(y(i));
+        }
+        EXPECT_LE(labels.size(), 4U); // two shards, each spanning at most two labels at its edges
+    }
+    const auto sizes = PartitionPowerLaw(6000, 10, 1.0, 1);
+    for (size_t m = 1; m < sizes.size() - 1; ++m)
+    {
+        EXPECT_LE(sizes[m].size(), sizes[m - 1].size());
+    }
+    EXPECT_GT(sizes[0].size(), 3 * sizes[8].size());
+}
+
+Dataset
+ClassData(Eigen::Index n, Eigen::Index d, int classes, uint64_t seed)
+{
+    Rng rng(seed);
+    Dataset data;
+    data.features.resize(n, d);
+    for (Eigen::Index i = 0; i < n; ++i)
+    {
+        for (Eigen::Index j = 0; j < d; ++j)
+        {
+            data.features(i, j) = rng.Normal();
+        }
+    }
+    data.labels = Classes(n, classes, seed + 1);
+    return data;
+}
+
+TEST(NeuralProblem, GradientsMatchCentralFiniteDifferences)
+{
+    for (const std::vector<int>& hidden : {std::vector<int>{}, std::vector<int>{6}, std::vector<int>{5, 4}})
+    {
+        NeuralProblem p(ClassData(40, 7, 3, 2), 3, hidden, 0.01);
+        Eigen::VectorXd x(p.Dimension());
+        p.InitialPoint(3, x);
+        Rng rng(4);
+        for (Eigen::Index j = 0; j < x.size(); ++j)
+        {
+            x(j) += 0.3 * rng.Normal();
+        }
+        Eigen::VectorXd g(p.Dimension());
+        p.Gradient(x, g);
+        const double h = 1e-6;
+        for (Eigen::Index j = 0; j < x.size(); ++j)
+        {
+            Eigen::VectorXd xp = x, xm = x;
+            xp(j) += h;
+            xm(j) -= h;
+            const double fd = (p.Loss(xp) - p.Loss(xm)) / (2 * h);
+            ASSERT_NEAR(g(j), fd, 1e-7 * std::max(1.0, std::abs(fd))) << hidden.size() << " layers, coordinate " << j;
+        }
+        // A minibatch of every row is the full gradient; a smaller one is its own mean.
+        std::vector<Eigen::Index> all(40);
+        for (Eigen::Index i = 0; i < 40; ++i)
+        {
+            all[static_cast<size_t>(i)] = i;
+        }
+        Eigen::VectorXd gb(p.Dimension());
+        p.GradientRows(x, all, gb);
+        EXPECT_LT((gb - g).norm(), 1e-12 * g.norm());
+        NeuralProblem sub(Subset(ClassData(40, 7, 3, 2), {3, 17, 5}), 3, hidden, 0.01);
+        Eigen::VectorXd gs(p.Dimension());
+        sub.Gradient(x, gs);
+        p.GradientRows(x, {3, 17, 5}, gb);
+        EXPECT_LT((gb - gs).norm(), 1e-12 * gs.norm());
+    }
+}
+
+TEST(NeuralProblem, SoftmaxSmoothnessBoundsTheCurvature)
+{
+    NeuralProblem p(ClassData(50, 6, 4, 7), 4, {}, 0.0);
+    Rng rng(9);
+    Eigen::VectorXd x(p.Dimension()), v(p.Dimension()), g0(p.Dimension()), g1(p.Dimension()), bv(p.Dimension());
+    for (int trial = 0; trial < 20; ++trial)
+    {
+        for (Eigen::Index j = 0; j < x.size(); ++j)
+        {
+            x(j) = rng.Normal();
+            v(j) = rng.Normal();
+        }
+        const double h = 1e-5;
+        p.Gradient(x + h * v, g1);
+        p.Gradient(x - h * v, g0);
+        const double curvature = v.dot(g1 - g0) / (2 * h);
+        p.ApplySmoothnessOperator(v, bv);
+        EXPECT_LE(curvature, v.dot(bv) * (1 + 1e-6)) << "trial " << trial;
+        EXPECT_GT(curvature, 0.0);
+    }
+}
+
+TEST(NeuralProblem, AccuracyIsTheArgmax)
+{
+    Dataset d;
+    d.features = (Eigen::MatrixXd(3, 1) << 1, -1, 2).finished();
+    d.labels = Eigen::Vector3d(1, 0, 0);
+    NeuralProblem p(d, 2, {}, 0.0);
+    // W = [0, 1] (class 1 score = feature), b = 0: predicts 1, 0, 1.
+    const Eigen::Vector4d x(0, 1, 0, 0);
+    EXPECT_DOUBLE_EQ(*p.Accuracy(x), 2.0 / 3.0);
+}
+
+TEST(Minibatch, LeastSquaresAndLogisticRowsMatchASubset)
+{
+    SyntheticSpec spec;
+    spec.samples = 30;
+    spec.features = 5;
+    const SyntheticData data = MakeBinaryData(spec);
+    const std::vector<Eigen::Index> rows = {4, 0, 29};
+    LogisticProblem full(data.train, 0.1), part(Subset(data.train, rows), 0.1);
+    LeastSquaresProblem lsFull(data.train, 0.1), lsPart(Subset(data.train, rows), 0.1);
+    const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(5, -1, 1);
+    Eigen::VectorXd a(5), b(5);
+    full.GradientRows(x, rows, a);
+    part.Gradient(x, b);
+    EXPECT_EQ(a, b);
+    lsFull.GradientRows(x, rows, a);
+    lsPart.Gradient(x, b);
+    EXPECT_EQ(a, b);
+}
+
+ExperimentConfig
+MlpConfig()
+{
+    ExperimentConfig c = SmallConfig("topk-ef", 5);
+    c.problemType = "mlp";
+    c.hidden = {16};
+    c.batchSize = 16;
+    c.method.kFraction = 0.1;
+    c.step = 0.1;
+    c.rounds = 30;
+    return c;
+}
+
+TEST(Threads, ResultsAreBitIdenticalToOneThread)
+{
+    for (int threads : {2, 3})
+    {
+        ExperimentConfig one = MlpConfig(), many = MlpConfig();
+        many.threads = threads;
+        Experiment a(one), b(many);
+        Recorder ra, rb;
+        RunIdeal(a, ra);
+        RunIdeal(b, rb);
+        ASSERT_EQ(ra.rows.size(), rb.rows.size());
+        for (size_t i = 0; i < ra.rows.size(); ++i)
+        {
+            EXPECT_EQ(ra.rows[i].trainLoss, rb.rows[i].trainLoss) << threads << " threads, row " << i;
+            EXPECT_EQ(ra.rows[i].network.uplinkPayloadBits, rb.rows[i].network.uplinkPayloadBits);
+        }
+        EXPECT_EQ(a.GetServer().Model(), b.GetServer().Model());
+    }
+}
+
+TEST(LocalSteps, FedAvgAppliesTheMeanModelDelta)
+{
+    ExperimentConfig c = SmallConfig("fedavg", 3);
+    c.method.localSteps = 3;
+    c.rounds = 1;
+    c.step = 0.05;
+    c.method.values = ValueFormat::kFloat64;
+    c.modelValues = ValueFormat::kFloat64;
+    Experiment e(c);
+    Recorder rec;
+    RunIdeal(e, rec);
+    // By hand: every worker takes 3 full-batch steps from 0; the server averages the end points.
+    const SyntheticData data = MakeBinaryData({c.samples, c.testSamples, c.features, c.noise,
+                                               c.conditionNumber, c.seed});
+    Eigen::VectorXd mean = Eigen::VectorXd::Zero(c.features), g(c.features);
+    for (const auto& rows : PartitionIid(c.samples, c.workers, c.seed))
+    {
+        LogisticProblem shard(Subset(data.train, rows), c.l2);
+        Eigen::VectorXd x = Eigen::VectorXd::Zero(c.features);
+        for (int s = 0; s < 3; ++s)
+        {
+            shard.Gradient(x, g);
+            x -= c.step * g;
+        }
+        mean += x / c.workers;
+    }
+    EXPECT_LT((e.GetServer().Model() - mean).norm(), 1e-13 * mean.norm());
+    EXPECT_EQ(rec.rows.back().computeSamples, 3 * c.samples);
+}
+
+TEST(EvalEvery, RowsEveryKRoundsAndTheLast)
+{
+    ExperimentConfig c = SmallConfig("gd");
+    c.rounds = 10;
+    c.evalEvery = 4;
+    Experiment e(c);
+    Recorder rec;
+    RunIdeal(e, rec);
+    std::vector<int> rounds;
+    int applied = 0;
+    for (const auto& r : rec.rows)
+    {
+        rounds.push_back(r.round);
+        applied += r.updatesApplied;
+    }
+    EXPECT_EQ(rounds, (std::vector<int>{0, 4, 8, 10}));
+    EXPECT_EQ(applied, 10 * c.workers);
+}
+
+} // namespace
+} // namespace airgrad

@@ -104,7 +104,7 @@ class Readme(unittest.TestCase):
 class Runs(unittest.TestCase):
     COLUMNS = ["round", "sim_time_s", "train_loss", "loss_gap", "grad_norm_sq", "test_accuracy",
                "uplink_payload_bits", "downlink_payload_bits", "uplink_air_bytes", "airtime_s", "energy_j",
-               "updates_applied", "updates_lost"]
+               "updates_applied", "updates_lost", "compute_samples", "compute_flops"]
 
     def run_ok(self, kind, out):
         r = run("run", QUICKSTART, *SMALL, "--set", "network.kind=" + kind, "--out", out)
@@ -135,6 +135,41 @@ class Runs(unittest.TestCase):
             self.assertEqual(info["summary"]["rounds"], 4)
             self.assertIn("git_commit", info)
             self.assertGreater(info["wall_clock_s"], 0)
+
+    def test_fashion_mnist_dirichlet_histograms_are_skewed(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "fm")
+            r = run("run", QUICKSTART, "--set", "problem.dataset=fashion-mnist", "--set", "problem.type=softmax",
+                    "--set", "problem.max_rows=3000", "--set", "data.partition=dirichlet",
+                    "--set", "data.dirichlet_alpha=0.1", "--set", "network.kind=ideal",
+                    "--set", "run.rounds=3", "--set", "method.step=0.1", "--out", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(out, "run.json")) as f:
+                data = json.load(f)["data"]
+            self.assertEqual(data["classes"], 10)
+            histograms = data["label_histograms"]
+            self.assertEqual(len(histograms), 10)
+            self.assertEqual(sum(map(sum, histograms)), 3000)
+            top_share = sum(max(h) / sum(h) for h in histograms) / len(histograms)
+            self.assertGreater(top_share, 0.5, histograms)  # iid would give about 0.1
+            with open(os.path.join(out, "metrics.csv")) as f:
+                rows = list(csv.DictReader(f))
+            self.assertEqual(rows[-1]["loss_gap"], "nan")  # no f* for softmax
+            self.assertTrue(0 <= float(rows[-1]["test_accuracy"]) <= 1)
+
+    def test_bad_data_inputs_name_the_key_or_the_file(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = run("run", QUICKSTART, "--set", "problem.dataset=libsvm", "--out", os.path.join(tmp, "a"))
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("problem.data_file", r.stderr)
+            bad = os.path.join(tmp, "bad.libsvm")
+            with open(bad, "w") as f:
+                f.write("+1 1:1\n-1 2:x\n")
+            r = run("run", QUICKSTART, "--set", "problem.dataset=libsvm", "--set", "problem.data_file=" + bad,
+                    "--set", "network.kind=ideal", "--out", os.path.join(tmp, "b"))
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn(bad + ":2:", r.stderr)
+            self.assertFalse(os.path.exists(os.path.join(tmp, "b", "run.json")))
 
     def test_same_scenario_same_bytes(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -188,3 +188,54 @@ TEST(WifiDriver, StationsOutOfRangeGiveAClearError)
 
 } // namespace
 } // namespace airgrad
+
+namespace airgrad {
+namespace {
+
+TEST(WifiDriver, ComputeEnergyIsPowerTimesComputeTimeAndStragglersAreLate)
+{
+    ExperimentConfig c = WifiConfig("gd");
+    c.rounds = 6;
+    c.secondsPerSample = 1e-4;   // 200 samples per worker: 20 ms per update at factor 1
+    c.computePowerW = 2.0;
+    c.speedFactors = {1.0, 3.0, 40.0}; // worker 2 needs 0.8 s
+    c.roundDeadlineS = 0.5;
+    Experiment e(c);
+    Recorder rec;
+    ns3::airgrad::RunWifi(e, rec);
+    const RoundRecord& last = rec.rows.back();
+    // Workers 0 and 1 finish every computation; worker 2's are cut short by the next model, so
+    // its compute energy is power x the time from each model's arrival to the next.
+    EXPECT_GT(last.network.computeEnergyJ, 2.0 * 1e-4 * 200 * (1.0 + 3.0) * c.rounds);
+    EXPECT_NEAR(last.network.energyJ, last.network.radioEnergyJ + last.network.computeEnergyJ, 1e-12);
+    EXPECT_GT(last.network.radioEnergyJ, 0.0);
+    int lost = 0;
+    for (const RoundRecord& r : rec.rows)
+    {
+        lost += r.updatesLost;
+    }
+    EXPECT_EQ(lost, c.rounds) << "the straggler misses every deadline";
+}
+
+TEST(WifiDriver, ComputeEnergyMatchesTheComputeTimeExactly)
+{
+    ExperimentConfig c = WifiConfig("gd");
+    c.rounds = 5;
+    c.secondsPerSample = 1e-4;
+    c.computePowerW = 3.0;
+    c.speedFactors = {1.0, 2.0, 0.5};
+    Experiment e(c);
+    Recorder rec;
+    ns3::airgrad::RunWifi(e, rec);
+    double expected = 0.0;
+    for (int m = 0; m < c.workers; ++m)
+    {
+        expected += c.computePowerW * c.secondsPerSample * c.speedFactors[static_cast<size_t>(m)] *
+                    static_cast<double>(e.GetWorker(m).ComputedSamples());
+    }
+    EXPECT_NEAR(rec.rows.back().network.computeEnergyJ, expected, 1e-9 * expected);
+    EXPECT_EQ(rec.rows.back().updatesLost, 0);
+}
+
+} // namespace
+} // namespace airgrad

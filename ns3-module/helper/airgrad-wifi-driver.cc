@@ -2,7 +2,9 @@
 
 #include "model/airgrad-server-app.h"
 #include "model/airgrad-worker-app.h"
+#include "model/compute-energy-model.h"
 
+#include "core/rng.h"
 #include "round/experiment.h"
 
 #include "ns3/basic-energy-source-helper.h"
@@ -148,6 +150,8 @@ struct Tally
     uint32_t associated = 0;
     uint32_t warmUpMissing = 0; ///< links still not delivering when the warm-up gave up
     DeviceEnergyModelContainer radios;
+    std::vector<Ptr<ComputeEnergyModel>> processors;
+    double computeAtStart = 0.0;
     ::airgrad::Experiment* experiment = nullptr;
     ::airgrad::RoundObserver* observer = nullptr;
     int appliedSinceRow = 0; ///< updates applied since the last metrics row (run.eval_every)
@@ -162,7 +166,37 @@ struct Tally
         }
         return sum;
     }
+
+    double ComputeEnergyJ() const
+    {
+        double sum = 0.0;
+        for (const auto& p : processors)
+        {
+            sum += p->GetTotalEnergyConsumption();
+        }
+        return sum;
+    }
 };
+
+/// Per-worker compute-time factors: the configured list, log-normal draws, or all 1.
+std::vector<double>
+SpeedFactors(const ::airgrad::ExperimentConfig& c)
+{
+    if (!c.speedFactors.empty())
+    {
+        return c.speedFactors;
+    }
+    std::vector<double> out(static_cast<size_t>(c.workers), 1.0);
+    if (c.speedSigma > 0.0)
+    {
+        ::airgrad::Rng rng = ::airgrad::Rng::Derive(c.seed, 0x5EED5ULL);
+        for (double& f : out)
+        {
+            f = std::exp(c.speedSigma * rng.Normal());
+        }
+    }
+    return out;
+}
 
 } // namespace
 
@@ -269,6 +303,14 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     EnergySourceContainer sources = source.Install(stations);
     WifiRadioEnergyModelHelper radio;
     tally.radios = radio.Install(staDevices, sources);
+    for (uint32_t i = 0; i < sources.GetN(); ++i)
+    {
+        Ptr<ComputeEnergyModel> cpu = CreateObject<ComputeEnergyModel>();
+        cpu->SetAttribute("PowerW", DoubleValue(config.computePowerW));
+        cpu->SetEnergySource(sources.Get(i));
+        sources.Get(i)->AppendDeviceEnergyModel(cpu);
+        tally.processors.push_back(cpu);
+    }
 
     for (uint32_t i = 0; i < staDevices.GetN(); ++i)
     {
@@ -304,6 +346,7 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     ap.Get(0)->AddApplication(serverApp);
     serverApp->SetStartTime(Seconds(0));
 
+    const std::vector<double> speed = SpeedFactors(config);
     for (int m = 0; m < workers; ++m)
     {
         ::airgrad::Worker& worker = experiment.GetWorker(m);
@@ -311,7 +354,9 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         app->SetAttribute("Server", AddressValue(InetSocketAddress(apInterface.GetAddress(0), kPort)));
         app->SetAttribute("Port", UintegerValue(kPort));
         app->SetAttribute("DatagramBytes", UintegerValue(static_cast<uint32_t>(config.fragmentBytes)));
-        app->SetAttribute("ComputeTimePerSample", TimeValue(Seconds(config.secondsPerSample)));
+        app->SetAttribute("ComputeTimePerSample",
+                          TimeValue(Seconds(config.secondsPerSample * speed[static_cast<size_t>(m)])));
+        app->SetComputeEnergyModel(tally.processors[static_cast<size_t>(m)]);
         app->SetWorker(&worker);
         app->TraceConnectWithoutContext(
             "UpdateSent",
@@ -336,7 +381,9 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
             c.simTimeS = (Simulator::Now() - t->start).GetSeconds();
             c.airtimeS = t->airtimeS - t->airtimeAtStart;
             c.uplinkAirBytes = t->airBytes - t->airBytesAtStart;
-            c.energyJ = t->RadioEnergyJ() - t->energyAtStart;
+            c.radioEnergyJ = t->RadioEnergyJ() - t->energyAtStart;
+            c.computeEnergyJ = t->ComputeEnergyJ() - t->computeAtStart;
+            c.energyJ = c.radioEnergyJ + c.computeEnergyJ;
             t->appliedSinceRow += static_cast<int>(applied);
             t->lostSinceRow += static_cast<int>(lost);
             const ::airgrad::ExperimentConfig& config = t->experiment->Config();
@@ -365,6 +412,7 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         tally.airtimeAtStart = tally.airtimeS;
         tally.airBytesAtStart = tally.airBytes;
         tally.energyAtStart = tally.RadioEnergyJ();
+        tally.computeAtStart = tally.ComputeEnergyJ();
         observer.OnRound(experiment.Evaluate(0, tally.counters, 0, 0));
         serverApp->StartRounds();
     };

@@ -69,6 +69,7 @@ WorkerApp::DoDispose()
 {
     m_socket = nullptr;
     m_worker = nullptr;
+    m_computeEnergy = nullptr;
     Application::DoDispose();
 }
 
@@ -116,12 +117,26 @@ WorkerApp::HandleRead(Ptr<Socket> socket)
         Simulator::Cancel(m_sendEvent);
         m_sendEvent = Simulator::Schedule(m_computeTimePerSample * static_cast<int64_t>(m_worker->LastSamples()),
                                           &WorkerApp::SendUpdate, this, header.m_round);
+        if (m_computeEnergy)
+        {
+            m_computeEnergy->ChangeState(1);
+        }
     }
+}
+
+void
+WorkerApp::SetComputeEnergyModel(Ptr<ComputeEnergyModel> model)
+{
+    m_computeEnergy = model;
 }
 
 void
 WorkerApp::SendUpdate(uint32_t round)
 {
+    if (m_computeEnergy)
+    {
+        m_computeEnergy->ChangeState(0);
+    }
     if (m_update.empty())
     {
         return; // the method sends nothing this round (LAG, GD-SEC skip-empty)

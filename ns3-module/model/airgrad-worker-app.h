@@ -1,6 +1,7 @@
 #ifndef AIRGRAD_WORKER_APP_H
 #define AIRGRAD_WORKER_APP_H
 
+#include "compute-energy-model.h"
 #include "message-reassembler.h"
 
 #include "ns3/address.h"
@@ -37,6 +38,8 @@ class WorkerApp : public Application
 
     /// The core worker this application runs (not owned; must outlive the simulation).
     void SetWorker(::airgrad::Worker* worker);
+    /// The processor's energy model: computing from a model's arrival until the update is sent.
+    void SetComputeEnergyModel(Ptr<ComputeEnergyModel> model);
 
     /// Signature of the UpdateSent trace: round, encoded message size in bytes.
     typedef void (*UpdateSentCallback)(uint32_t round, uint32_t bytes);
@@ -55,6 +58,7 @@ class WorkerApp : public Application
     uint16_t m_port = 0;         ///< local port for the model
     uint32_t m_datagramBytes = 0;
     Time m_computeTimePerSample;
+    Ptr<ComputeEnergyModel> m_computeEnergy;
     Ptr<Socket> m_socket;
     EventId m_sendEvent;
     MessageReassembler m_model;

@@ -61,6 +61,9 @@ struct ExperimentConfig
     ValueFormat modelValues = ValueFormat::kFloat32;
     // [compute]
     double secondsPerSample = 2e-6;
+    double computePowerW = 2.0;        ///< processor power while computing, W
+    std::vector<double> speedFactors;  ///< per-worker compute-time factors; empty: all 1
+    double speedSigma = 0.0;           ///< > 0: factors drawn log-normal(0, sigma) from the seed
 };
 
 } // namespace airgrad

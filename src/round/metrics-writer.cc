@@ -49,7 +49,8 @@ MetricsColumns()
         "round",          "sim_time_s",          "train_loss",        "loss_gap",
         "grad_norm_sq",   "test_accuracy",       "uplink_payload_bits", "downlink_payload_bits",
         "uplink_air_bytes", "airtime_s",         "energy_j",          "updates_applied",
-        "updates_lost",   "compute_samples",     "compute_flops"};
+        "updates_lost",   "compute_samples",     "compute_flops",     "radio_energy_j",
+        "compute_energy_j"};
     return columns;
 }
 
@@ -78,7 +79,8 @@ CsvMetricsWriter::OnRound(const RoundRecord& r)
           << (r.testAccuracy ? FormatNumber(*r.testAccuracy) : "") << ',' << n.uplinkPayloadBits
           << ',' << n.downlinkPayloadBits << ',' << n.uplinkAirBytes << ','
           << FormatNumber(n.airtimeS) << ',' << FormatNumber(n.energyJ) << ',' << r.updatesApplied
-          << ',' << r.updatesLost << ',' << r.computeSamples << ',' << FormatNumber(r.computeFlops) << '\n';
+          << ',' << r.updatesLost << ',' << r.computeSamples << ',' << FormatNumber(r.computeFlops) << ','
+          << FormatNumber(n.radioEnergyJ) << ',' << FormatNumber(n.computeEnergyJ) << '\n';
     m_out.flush(); // a watcher sees each round as it ends
 }
 

@@ -14,7 +14,9 @@ struct NetworkCounters
     uint64_t downlinkPayloadBits = 0; ///< encoded model messages sent by the server, bits
     uint64_t uplinkAirBytes = 0;      ///< bytes worker radios put on the air (all headers, retries)
     double airtimeS = 0.0;            ///< summed PHY transmit time of the worker radios, s
-    double energyJ = 0.0;             ///< energy of the worker radios, J
+    double energyJ = 0.0;             ///< worker energy, radio + compute, J
+    double radioEnergyJ = 0.0;        ///< of which the Wi-Fi radios, J
+    double computeEnergyJ = 0.0;      ///< of which the processors computing gradients, J
 };
 
 /// \brief One row of metrics.csv.

@@ -503,6 +503,28 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.secondsPerSample = ParseReal(k, v, 0.0, true, 1e3, true);
          }},
+        {{"compute.power_w", "2", "W",
+          "Wi-Fi: processor power while a worker computes its update, drawn from the same energy "
+          "source as the radio (energy_j = radio + compute); 2 W is a phone-class SoC under load"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.computePowerW = ParseReal(k, v, 0.0, true, 1e4, true);
+         }},
+        {{"compute.speed_factors", "", "",
+          "stragglers: per-worker compute-time factors (2 = twice as slow): empty = all 1, a list of "
+          "network.workers values, or lognormal:SIGMA (factor exp(SIGMA N(0,1)) per worker, from "
+          "the seed)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.speedFactors.clear();
+             c.speedSigma = 0.0;
+             if (v.rfind("lognormal:", 0) == 0)
+             {
+                 c.speedSigma = ParseReal(k, v.substr(10), 0.0, false, 10.0, true);
+             }
+             else if (!v.empty())
+             {
+                 c.speedFactors = ParseRealList(k, v, 1e-3, 1e3);
+             }
+         }},
     };
     return rules;
 }
@@ -663,6 +685,11 @@ ResolveScenario(const ScenarioValues& values)
     {
         Reject("data.partition", c.partition, "iid | powerlaw with problem.type = " + c.problemType +
                                                   " (label partitions need class labels)");
+    }
+    if (!c.speedFactors.empty() && c.speedFactors.size() != static_cast<size_t>(c.workers))
+    {
+        Reject("compute.speed_factors", values.at("compute.speed_factors"),
+               "empty, lognormal:SIGMA, or network.workers = " + std::to_string(c.workers) + " values");
     }
     if (c.snrDb.size() > 1 && c.snrDb.size() != static_cast<size_t>(c.workers))
     {

@@ -56,6 +56,11 @@ namespace
 
 constexpr uint16_t kPort = 9000;
 constexpr double kTxPowerDbm = 16.0206; // ns-3's default, 40 mW
+// Stations never move out of range, so a run of missed beacons is contention, not departure. With
+// ns-3's default (10) dozens of stations disassociate about 1.1 s in; StaWifiMac::Disassociated then
+// switches the PHY off, and the Wi-Fi radio energy model, for which OFF is final, stops counting
+// although the station re-associates and keeps transmitting.
+constexpr uint32_t kMaxMissedBeacons = 100000;
 constexpr double kNoiseFigureDb = 7.0;  // ns-3's default
 
 /// Received power giving `snrDb` over `widthMhz`, with thermal noise as ns-3 computes it
@@ -251,7 +256,7 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     wifi.SetRemoteStationManager("ns3::IdealWifiManager");
     WifiMacHelper mac;
     const Ssid ssid("airgrad");
-    mac.SetType("ns3::StaWifiMac", "Ssid", SsidValue(ssid));
+    mac.SetType("ns3::StaWifiMac", "Ssid", SsidValue(ssid), "MaxMissedBeacons", UintegerValue(kMaxMissedBeacons));
     NetDeviceContainer staDevices = wifi.Install(phy, mac, stations);
     mac.SetType("ns3::ApWifiMac", "Ssid", SsidValue(ssid), "EnableBeaconJitter", BooleanValue(false));
     NetDeviceContainer apDevice = wifi.Install(phy, mac, ap);
@@ -507,6 +512,10 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     WifiRunStats stats;
     stats.events = Simulator::GetEventCount();
     stats.learningStartS = tally.start.GetSeconds();
+    for (auto it = tally.radios.Begin(); it != tally.radios.End(); ++it)
+    {
+        stats.radiosOff += DynamicCast<WifiRadioEnergyModel>(*it)->GetCurrentState() == WifiPhyState::OFF;
+    }
     Simulator::Destroy();
     if (associated < static_cast<uint32_t>(workers))
     {

@@ -21,6 +21,7 @@ struct WifiRunStats
 {
     uint64_t events = 0;         ///< ns-3 events executed, association and warm-up included
     double learningStartS = 0.0; ///< simulated time at which round 1 began, s
+    uint32_t radiosOff = 0;      ///< station radio energy models in the OFF state at the end (they stop counting)
 };
 
 /**

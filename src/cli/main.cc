@@ -233,7 +233,8 @@ Run(int argc, char** argv)
     {
         timing.Add("ns3_events", static_cast<long long>(wifiStats.events))
             .Add("ns3_events_per_wall_s", static_cast<double>(wifiStats.events) / simulationWall)
-            .Add("learning_start_sim_s", wifiStats.learningStartS);
+            .Add("learning_start_sim_s", wifiStats.learningStartS)
+            .Add("radio_energy_models_off", static_cast<long long>(wifiStats.radiosOff));
     }
     JsonObject run;
     run.Add("airgrad_version", AIRGRAD_VERSION)

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 
 namespace airgrad {
 namespace {
@@ -380,6 +381,66 @@ TEST(Methods, EveryMethodRunsAndReducesTheLoss)
         const auto rows = RunRows(c);
         EXPECT_LT(rows.back().lossGap, rows.front().lossGap) << info.name;
         EXPECT_GT(rows.back().network.uplinkPayloadBits, 0U) << info.name;
+    }
+}
+
+} // namespace
+} // namespace airgrad
+
+namespace airgrad {
+namespace {
+
+TEST(Validation, TwentyPercentUplinkLossKeepsMirrorsAndConvergence)
+{
+    // docs/validation.md: with 20% of uplinks lost at random, every round's mirrors agree and
+    // GD-SEC, DIANA and Top-K-EF still converge.
+    for (const char* method : {"gd-sec", "diana", "topk-ef"})
+    {
+        ExperimentConfig c = SmallConfig(method, 5);
+        c.rounds = 400;
+        c.method.kFraction = 0.2;
+        c.modelValues = ValueFormat::kFloat64;
+        Experiment e(c);
+        Server& server = e.GetServer();
+        Rng loss(7);
+        std::vector<std::vector<uint8_t>> updates(static_cast<size_t>(c.workers));
+        const NetworkCounters none;
+        const double startGap = e.Evaluate(0, none, 0, 0).lossGap;
+        int lost = 0;
+        for (int round = 1; round <= c.rounds; ++round)
+        {
+            const std::vector<uint8_t> model = server.BeginRound();
+            for (int m = 0; m < c.workers; ++m)
+            {
+                Worker& w = e.GetWorker(m);
+                w.OnModel(model.data(), model.size(), updates[static_cast<size_t>(m)]);
+                const auto mine = w.Codec().Mirrored();
+                const auto theirs = server.Codec().Mirrored(static_cast<uint32_t>(m));
+                for (size_t i = 0; i < mine.size(); ++i)
+                {
+                    ASSERT_EQ(*mine[i], *theirs[i]) << method << " round " << round;
+                }
+            }
+            for (const auto& u : updates)
+            {
+                if (!u.empty() && loss.Bernoulli(0.2))
+                {
+                    ++lost;
+                    continue;
+                }
+                server.OnUplink(u.data(), u.size());
+            }
+            server.EndRound();
+        }
+        const double endGap = e.Evaluate(c.rounds, none, 0, 0).lossGap;
+        const double losslessGap = RunRows(c).back().lossGap;
+        EXPECT_GT(lost, 300) << method;
+        // Converged: as far as without loss (Top-K-EF's floor is its error-feedback neighbourhood).
+        EXPECT_LT(endGap, std::max(3.0 * losslessGap, 1e-9 * startGap)) << method << ": " << startGap << " -> "
+                                                                         << endGap << ", lossless " << losslessGap;
+        EXPECT_LT(endGap, 1e-2 * startGap) << method;
+        std::cout << "[loss20] " << method << ": loss gap " << startGap << " -> " << endGap << " (lossless "
+                  << losslessGap << ") with " << lost << " of " << c.rounds * c.workers << " updates lost\n";
     }
 }
 

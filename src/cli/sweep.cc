@@ -270,7 +270,8 @@ SelfPath()
 pid_t
 Spawn(const Point& p)
 {
-    const std::string exe = SelfPath();
+    // The running binary itself, even if a rebuild has replaced the file since the sweep began.
+    const std::string exe = "/proc/self/exe";
     const std::string scenario = (p.dir / "scenario.ini").string();
     const std::string dir = p.dir.string();
     const std::string log = (p.dir / "log.txt").string();

@@ -1,0 +1,143 @@
+// Validation of ns-3's 802.11 medium access as airgrad uses it: saturation throughput of n
+// stations against Bianchi's model (IEEE JSAC 2000), computed here. docs/validation.md reports the
+// numbers.
+#include "ns3/data-rate.h"
+#include "ns3/double.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/rng-seed-manager.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
+#include "ns3/internet-stack-helper.h"
+#include "ns3/ipv4-address-helper.h"
+#include "ns3/mobility-helper.h"
+#include "ns3/on-off-helper.h"
+#include "ns3/packet-sink-helper.h"
+#include "ns3/packet-sink.h"
+#include "ns3/ssid.h"
+#include "ns3/wifi-helper.h"
+#include "ns3/yans-wifi-helper.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <iostream>
+
+namespace {
+
+using namespace ns3;
+
+// 802.11a OFDM at 20 MHz: 54 Mbps data (216 bits per 4 us symbol), ACK at 24 Mbps (96 bits).
+constexpr double kSlotS = 9e-6;
+constexpr double kSifsS = 16e-6;
+constexpr double kDifsS = kSifsS + 2 * kSlotS;
+constexpr int kPayloadBytes = 1024; // UDP payload
+// MAC header 24 + LLC/SNAP 8 + IPv4 20 + UDP 8 + payload + FCS 4
+constexpr int kMpduBytes = 24 + 8 + 20 + 8 + kPayloadBytes + 4;
+
+double
+OfdmDurationS(int bytes, int bitsPerSymbol)
+{
+    const int symbols = static_cast<int>(std::ceil((16.0 + 8.0 * bytes + 6.0) / bitsPerSymbol));
+    return 20e-6 + 4e-6 * symbols; // preamble 16 us + SIGNAL 4 us, then the data symbols
+}
+
+/**
+ * Bianchi's saturation throughput (bits/s of UDP payload) for n stations, basic access, CWmin 15,
+ * CWmax 1023, with the paper's slot durations: success Ts = DATA + SIFS + ACK + DIFS, collision
+ * Tc = DATA + DIFS (propagation delay 0). `eifsCollisions` charges a collision DATA + EIFS
+ * instead (SIFS + ACK at 6 Mbps + DIFS, what bystanders of a corrupted frame wait in 802.11).
+ */
+double
+BianchiThroughput(int n, bool eifsCollisions = false)
+{
+    const double w = 16.0; // CWmin + 1
+    const int m = 6;        // 1024 / 16 = 2^6
+    // Solve tau(p) and p(tau) by bisection on tau.
+    auto tauOf = [&](double p) {
+        return 2.0 * (1.0 - 2.0 * p) / ((1.0 - 2.0 * p) * (w + 1.0) + p * w * (1.0 - std::pow(2.0 * p, m)));
+    };
+    double lo = 0.0, hi = 1.0;
+    for (int i = 0; i < 200; ++i)
+    {
+        const double tau = 0.5 * (lo + hi);
+        const double p = 1.0 - std::pow(1.0 - tau, n - 1);
+        (tauOf(p) > tau ? lo : hi) = tau;
+    }
+    const double tau = 0.5 * (lo + hi);
+    const double ptr = 1.0 - std::pow(1.0 - tau, n);
+    const double ps = n * tau * std::pow(1.0 - tau, n - 1) / ptr;
+    const double data = OfdmDurationS(kMpduBytes, 216);
+    const double ack = OfdmDurationS(14, 96);
+    const double ackLowest = OfdmDurationS(14, 24); // 6 Mbps
+    const double ts = data + kSifsS + ack + kDifsS;
+    const double tc = eifsCollisions ? data + kSifsS + ackLowest + kDifsS : data + kDifsS;
+    return ps * ptr * 8.0 * kPayloadBytes / ((1.0 - ptr) * kSlotS + ptr * ps * ts + ptr * (1.0 - ps) * tc);
+}
+
+/// Saturated 802.11a uplink of n stations to one AP, measured at the AP over `measureS` seconds.
+double
+MeasuredThroughput(int n, double measureS)
+{
+    RngSeedManager::SetSeed(1);
+    RngSeedManager::SetRun(static_cast<uint64_t>(n));
+    NodeContainer ap(1), stations(static_cast<uint32_t>(n));
+    WifiHelper wifi;
+    wifi.SetStandard(WIFI_STANDARD_80211a);
+    wifi.SetRemoteStationManager("ns3::ConstantRateWifiManager", "DataMode", StringValue("OfdmRate54Mbps"),
+                                 "ControlMode", StringValue("OfdmRate24Mbps"));
+    YansWifiChannelHelper channel = YansWifiChannelHelper::Default();
+    YansWifiPhyHelper phy;
+    phy.SetChannel(channel.Create());
+    WifiMacHelper mac;
+    const Ssid ssid("bianchi");
+    mac.SetType("ns3::StaWifiMac", "Ssid", SsidValue(ssid), "MaxMissedBeacons", UintegerValue(100000));
+    NetDeviceContainer staDevices = wifi.Install(phy, mac, stations);
+    mac.SetType("ns3::ApWifiMac", "Ssid", SsidValue(ssid));
+    NetDeviceContainer apDevice = wifi.Install(phy, mac, ap);
+    MobilityHelper mobility;
+    mobility.SetPositionAllocator("ns3::GridPositionAllocator", "DeltaX", DoubleValue(1.0), "GridWidth",
+                                  UintegerValue(10));
+    mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+    mobility.Install(ap);
+    mobility.Install(stations);
+    InternetStackHelper internet;
+    internet.Install(ap);
+    internet.Install(stations);
+    Ipv4AddressHelper addresses;
+    addresses.SetBase("10.2.0.0", "255.255.0.0");
+    const Ipv4InterfaceContainer apInterface = addresses.Assign(apDevice);
+    addresses.Assign(staDevices);
+
+    const uint16_t port = 9;
+    PacketSinkHelper sink("ns3::UdpSocketFactory", InetSocketAddress(Ipv4Address::GetAny(), port));
+    ApplicationContainer sinkApp = sink.Install(ap);
+    OnOffHelper source("ns3::UdpSocketFactory", InetSocketAddress(apInterface.GetAddress(0), port));
+    source.SetConstantRate(DataRate(static_cast<uint64_t>(3 * 35e6 / n)), kPayloadBytes); // 3x the fair share
+    ApplicationContainer sources = source.Install(stations);
+    sources.Start(Seconds(1.0));
+    const double start = 2.0;
+    uint64_t atStart = 0;
+    Ptr<PacketSink> packetSink = DynamicCast<PacketSink>(sinkApp.Get(0));
+    Simulator::Schedule(Seconds(start), [&] { atStart = packetSink->GetTotalRx(); });
+    Simulator::Stop(Seconds(start + measureS));
+    Simulator::Run();
+    const double bps = 8.0 * static_cast<double>(packetSink->GetTotalRx() - atStart) / measureS;
+    Simulator::Destroy();
+    return bps;
+}
+
+TEST(Validation, SaturationThroughputMatchesBianchiWithin10Percent)
+{
+    for (int n : {5, 10, 20})
+    {
+        const double model = BianchiThroughput(n);
+        const double measured = MeasuredThroughput(n, 4.0);
+        std::cout << "[bianchi] n = " << n << ": ns-3 " << measured / 1e6 << " Mbit/s, model "
+                  << model / 1e6 << " Mbit/s, ratio " << measured / model << " (EIFS collisions: "
+                  << measured / BianchiThroughput(n, true) << ")\n";
+        EXPECT_NEAR(measured / model, 1.0, 0.10) << n << " stations";
+    }
+}
+
+} // namespace

@@ -16,6 +16,11 @@
 #include "ns3/packet-sink.h"
 #include "ns3/ssid.h"
 #include "ns3/wifi-helper.h"
+#include "ns3/socket.h"
+#include "ns3/udp-socket-factory.h"
+#include "ns3/wifi-net-device.h"
+#include "ns3/wifi-phy.h"
+#include "ns3/wifi-phy-state-helper.h"
 #include "ns3/yans-wifi-helper.h"
 
 #include <gtest/gtest.h>
@@ -137,6 +142,140 @@ TEST(Validation, SaturationThroughputMatchesBianchiWithin10Percent)
                   << model / 1e6 << " Mbit/s, ratio " << measured / model << " (EIFS collisions: "
                   << measured / BianchiThroughput(n, true) << ")\n";
         EXPECT_NEAR(measured / model, 1.0, 0.10) << n << " stations";
+    }
+}
+
+/// HE data bits per OFDM symbol at 20 MHz (234 data subcarriers), one spatial stream, MCS 0..11.
+constexpr int kHeDbps[12] = {117, 234, 351, 468, 702, 936, 1053, 1170, 1404, 1560, 1755, 1950};
+
+/**
+ * The 802.11ax HE SU PPDU duration at 20 MHz, one stream, as the standard defines it with ns-3's
+ * defaults: L-STF + L-LTF 16 us, L-SIG + RL-SIG 8 us, HE-SIG-A 8 us, HE-STF 4 us, one HE-LTF 8 us,
+ * then ceil((16 + 8 PSDU + 6) / N_DBPS) data symbols of 12.8 us + 3.2 us guard interval.
+ */
+double
+HeSuPpduDurationS(int psduBytes, int mcs)
+{
+    const double preamble = (16 + 8 + 8 + 4 + 8) * 1e-6;
+    const int symbols = static_cast<int>(std::ceil((16.0 + 8.0 * psduBytes + 6.0) / kHeDbps[mcs]));
+    return preamble + symbols * 16e-6;
+}
+
+/**
+ * Airtime of an update of `datagrams` UDP datagrams of `udpBytes` sent in one burst: A-MPDUs
+ * filled greedily with subframes (4-byte delimiter + MPDU padded to 4 bytes; MPDU = QoS header 26 +
+ * LLC/SNAP 8 + IPv4 20 + UDP 8 + payload + FCS 4) up to 65535 bytes, 64 MPDUs (the Block Ack
+ * window) and the 5.484 ms PPDU limit.
+ */
+double
+UpdateAirtimeFormulaS(int datagrams, int udpBytes, int mcs, int* ppdus)
+{
+    const int mpdu = 26 + 8 + 20 + 8 + udpBytes + 4;
+    const int subframe = 4 + (mpdu + 3) / 4 * 4;
+    double total = 0.0;
+    *ppdus = 0;
+    for (int left = datagrams; left > 0;)
+    {
+        int n = 0;
+        while (n < left && n < 64 && (n + 1) * subframe - (subframe - 4 - mpdu) <= 65535 &&
+               HeSuPpduDurationS((n + 1) * subframe - (subframe - 4 - mpdu), mcs) <= 5.484e-3)
+        {
+            ++n;
+        }
+        const int psdu = n * subframe - (subframe - 4 - mpdu); // the last subframe is not padded
+        total += HeSuPpduDurationS(psdu, mcs);
+        left -= n;
+        ++*ppdus;
+    }
+    return total;
+}
+
+/// One 802.11ax station sends `datagrams` x `udpBytes` to the AP in one burst at constant HE MCS;
+/// returns the station's PHY transmit time for that burst.
+double
+MeasuredUpdateAirtimeS(int datagrams, int udpBytes, int mcs, int* ppdus)
+{
+    RngSeedManager::SetSeed(1);
+    RngSeedManager::SetRun(1);
+    NodeContainer ap(1), station(1);
+    WifiHelper wifi;
+    wifi.SetStandard(WIFI_STANDARD_80211ax);
+    wifi.SetRemoteStationManager("ns3::ConstantRateWifiManager", "DataMode",
+                                 StringValue("HeMcs" + std::to_string(mcs)), "ControlMode", StringValue("HeMcs0"));
+    YansWifiChannelHelper channel = YansWifiChannelHelper::Default();
+    YansWifiPhyHelper phy;
+    phy.SetChannel(channel.Create());
+    phy.Set("ChannelSettings", StringValue("{0, 20, BAND_5GHZ, 0}"));
+    WifiMacHelper mac;
+    const Ssid ssid("airtime");
+    mac.SetType("ns3::StaWifiMac", "Ssid", SsidValue(ssid), "MaxMissedBeacons", UintegerValue(100000));
+    NetDeviceContainer staDevice = wifi.Install(phy, mac, station);
+    mac.SetType("ns3::ApWifiMac", "Ssid", SsidValue(ssid));
+    NetDeviceContainer apDevice = wifi.Install(phy, mac, ap);
+    MobilityHelper mobility;
+    mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+    mobility.Install(ap);
+    mobility.Install(station);
+    InternetStackHelper internet;
+    internet.Install(ap);
+    internet.Install(station);
+    Ipv4AddressHelper addresses;
+    addresses.SetBase("10.3.0.0", "255.255.0.0");
+    const Ipv4InterfaceContainer apInterface = addresses.Assign(apDevice);
+    addresses.Assign(staDevice);
+    PacketSinkHelper sink("ns3::UdpSocketFactory", InetSocketAddress(Ipv4Address::GetAny(), 9));
+    sink.Install(ap);
+    Ptr<Socket> socket = Socket::CreateSocket(station.Get(0), UdpSocketFactory::GetTypeId());
+    socket->Connect(InetSocketAddress(apInterface.GetAddress(0), 9));
+    // Warm-up: ARP and the Block Ack agreement, then the burst alone on the medium.
+    for (int i = 0; i < 8; ++i)
+    {
+        Simulator::Schedule(Seconds(1.0) + MilliSeconds(10 * i), [socket, udpBytes] { socket->Send(Create<Packet>(udpBytes)); });
+    }
+    const Time burst = Seconds(2.0);
+    Simulator::Schedule(burst, [socket, datagrams, udpBytes] {
+        for (int i = 0; i < datagrams; ++i)
+        {
+            socket->Send(Create<Packet>(udpBytes));
+        }
+    });
+    struct Tx
+    {
+        double airtimeS = 0.0;
+        int ppdus = 0;
+        Time from;
+    } tx;
+    tx.from = burst;
+    Ptr<WifiPhy> staPhy = DynamicCast<WifiNetDevice>(staDevice.Get(0))->GetPhy();
+    staPhy->GetState()->TraceConnectWithoutContext(
+        "State", MakeBoundCallback(+[](Tx* t, Time start, Time duration, WifiPhyState state) {
+            if (state == WifiPhyState::TX && start >= t->from)
+            {
+                t->airtimeS += duration.GetSeconds();
+                ++t->ppdus;
+            }
+        },
+                                   &tx));
+    Simulator::Stop(Seconds(3.0));
+    Simulator::Run();
+    Simulator::Destroy();
+    *ppdus = tx.ppdus;
+    return tx.airtimeS;
+}
+
+TEST(Validation, AirtimeOfA100kBUpdateMatchesTheHePpduFormulaWithin5Percent)
+{
+    // 100 kB as airgrad sends it: 73 fragments of 1386 bytes of message (1400-byte datagrams).
+    const int datagrams = 73, udpBytes = 1400;
+    for (int mcs : {0, 5, 9})
+    {
+        int ppdusModel = 0, ppdusMeasured = 0;
+        const double model = UpdateAirtimeFormulaS(datagrams, udpBytes, mcs, &ppdusModel);
+        const double measured = MeasuredUpdateAirtimeS(datagrams, udpBytes, mcs, &ppdusMeasured);
+        std::cout << "[airtime] HE-MCS " << mcs << ": ns-3 " << measured * 1e3 << " ms in " << ppdusMeasured
+                  << " PPDUs, formula " << model * 1e3 << " ms in " << ppdusModel << " PPDUs, ratio "
+                  << measured / model << "\n";
+        EXPECT_NEAR(measured / model, 1.0, 0.05) << "HE-MCS " << mcs;
     }
 }
 

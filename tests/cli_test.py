@@ -129,6 +129,13 @@ class Runs(unittest.TestCase):
             self.assertTrue(all(b > a for a, b in zip(times, times[1:])), times)
             self.assertGreater(float(wifi[-1]["airtime_s"]), 0)
             self.assertGreater(float(wifi[-1]["energy_j"]), 0)
+            with open(os.path.join(tmp, "wifi", "workers.csv")) as f:
+                workers = list(csv.DictReader(f))
+            self.assertEqual(len(workers), 4 * 2)  # rounds x workers
+            self.assertTrue(all(w["status"] in ("applied", "skipped", "late", "lost", "missed-downlink")
+                                for w in workers))
+            self.assertEqual(sum(int(w["uplink_payload_bits"]) for w in workers),
+                             int(wifi[-1]["uplink_payload_bits"]))
             self.assertEqual(info["config"]["run.rounds"], "4")
             self.assertEqual(info["config"]["network.kind"], "ideal")
             self.assertGreater(info["derived"]["step"], 0)

@@ -215,6 +215,23 @@ TEST(WifiDriver, ComputeEnergyIsPowerTimesComputeTimeAndStragglersAreLate)
         lost += r.updatesLost;
     }
     EXPECT_EQ(lost, c.rounds) << "the straggler misses every deadline";
+    ASSERT_EQ(rec.workerRows.size(), static_cast<size_t>(c.rounds));
+    uint64_t bits = 0;
+    for (const auto& round : rec.workerRows)
+    {
+        EXPECT_EQ(round[0].status, "applied");
+        EXPECT_EQ(round[1].status, "applied");
+        EXPECT_EQ(round[2].status, "late");
+        EXPECT_EQ(round[2].uplinkPayloadBits, 0U);
+        EXPECT_GT(round[2].computeEnergyJ, 0.9 * 2.0 * c.roundDeadlineS); // computing the whole round
+        EXPECT_GT(round[0].airtimeS, 0.0);
+        EXPECT_GE(round[0].mcs, 0);
+        for (const auto& w : round)
+        {
+            bits += w.uplinkPayloadBits;
+        }
+    }
+    EXPECT_EQ(bits, last.network.uplinkPayloadBits) << "per-worker bits add up to the total";
 }
 
 TEST(WifiDriver, ComputeEnergyMatchesTheComputeTimeExactly)

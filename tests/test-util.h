@@ -12,7 +12,9 @@ namespace airgrad {
 struct Recorder : RoundObserver
 {
     std::vector<RoundRecord> rows;
+    std::vector<std::vector<WorkerRecord>> workerRows; ///< per round, per worker
     void OnRound(const RoundRecord& r) override { rows.push_back(r); }
+    void OnWorkers(int, const std::vector<WorkerRecord>& w) override { workerRows.push_back(w); }
 };
 
 /// A small problem that runs in milliseconds.

@@ -37,6 +37,7 @@
 #include "ns3/wifi-net-device.h"
 #include "ns3/wifi-phy-state-helper.h"
 #include "ns3/wifi-radio-energy-model-helper.h"
+#include "ns3/wifi-psdu.h"
 #include "ns3/wifi-radio-energy-model.h"
 #include "ns3/yans-wifi-channel.h"
 #include "ns3/yans-wifi-helper.h"
@@ -157,6 +158,23 @@ struct Tally
     DeviceEnergyModelContainer radios;
     std::vector<Ptr<ComputeEnergyModel>> processors;
     double computeAtStart = 0.0;
+    /// Per station (= worker): cumulative since the simulation began, and at the last round end.
+    struct Station
+    {
+        Tally* tally = nullptr;
+        uint32_t index = 0;
+        double airtimeS = 0.0;
+        uint64_t airBytes = 0;
+        uint64_t uplinkBytes = 0; ///< encoded updates handed to the socket
+        int mcs = -1;
+        double airtimeAtRow = 0.0;
+        uint64_t airBytesAtRow = 0;
+        uint64_t uplinkBytesAtRow = 0;
+        double radioAtRow = 0.0;
+        double computeAtRow = 0.0;
+    };
+    std::vector<Station> stationTallies;
+    std::vector<Ptr<WorkerApp>> apps;
     ::airgrad::Experiment* experiment = nullptr;
     ::airgrad::RoundObserver* observer = nullptr;
     int appliedSinceRow = 0; ///< updates applied since the last metrics row (run.eval_every)
@@ -170,6 +188,67 @@ struct Tally
             sum += (*it)->GetTotalEnergyConsumption();
         }
         return sum;
+    }
+
+    /// Classifies every worker's update of `round` and hands the per-worker records on.
+    void OnWorkers(uint32_t round)
+    {
+        const ::airgrad::ExperimentConfig& config = experiment->Config();
+        std::vector<::airgrad::WorkerRecord> records(stationTallies.size());
+        auto radio = radios.Begin();
+        for (size_t m = 0; m < records.size(); ++m, ++radio)
+        {
+            Station& s = stationTallies[m];
+            ::airgrad::WorkerRecord& w = records[m];
+            const WorkerApp& app = *apps[m];
+            if (experiment->GetServer().LastApplied(static_cast<int>(m)) == round)
+            {
+                w.status = "applied";
+            }
+            else if (app.ModelRound() != round)
+            {
+                w.status = "missed-downlink";
+            }
+            else if (app.SkippedRound() == round)
+            {
+                w.status = "skipped";
+            }
+            else
+            {
+                w.status = app.SentRound() == round ? "lost" : "late";
+            }
+            const double radioJ = (*radio)->GetTotalEnergyConsumption();
+            const double computeJ = processors[m]->GetTotalEnergyConsumption();
+            w.uplinkPayloadBits = 8ULL * (s.uplinkBytes - s.uplinkBytesAtRow);
+            w.uplinkAirBytes = s.airBytes - s.airBytesAtRow;
+            w.airtimeS = s.airtimeS - s.airtimeAtRow;
+            w.radioEnergyJ = radioJ - s.radioAtRow;
+            w.computeEnergyJ = computeJ - s.computeAtRow;
+            w.snrDb = config.snrDb.empty() ? std::nan("")
+                                           : config.snrDb[config.snrDb.size() == 1 ? 0 : m];
+            w.mcs = s.mcs;
+            s.uplinkBytesAtRow = s.uplinkBytes;
+            s.airBytesAtRow = s.airBytes;
+            s.airtimeAtRow = s.airtimeS;
+            s.radioAtRow = radioJ;
+            s.computeAtRow = computeJ;
+        }
+        observer->OnWorkers(static_cast<int>(round), records);
+    }
+
+    /// Starts the per-station counts of round 1 where learning starts.
+    void MarkLearningStart()
+    {
+        auto radio = radios.Begin();
+        for (size_t m = 0; m < stationTallies.size(); ++m, ++radio)
+        {
+            Station& s = stationTallies[m];
+            s.uplinkBytesAtRow = s.uplinkBytes;
+            s.airBytesAtRow = s.airBytes;
+            s.airtimeAtRow = s.airtimeS;
+            s.radioAtRow = (*radio)->GetTotalEnergyConsumption();
+            s.computeAtRow = processors[m]->GetTotalEnergyConsumption();
+        }
     }
 
     double ComputeEnergyJ() const
@@ -317,23 +396,45 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         tally.processors.push_back(cpu);
     }
 
+    tally.stationTallies.resize(staDevices.GetN());
+    for (uint32_t i = 0; i < staDevices.GetN(); ++i)
+    {
+        tally.stationTallies[i].tally = &tally;
+        tally.stationTallies[i].index = i;
+    }
     for (uint32_t i = 0; i < staDevices.GetN(); ++i)
     {
         Ptr<WifiPhy> staPhy = DynamicCast<WifiNetDevice>(staDevices.Get(i))->GetPhy();
+        Tally::Station* st = &tally.stationTallies[i];
         staPhy->GetState()->TraceConnectWithoutContext(
             "State",
             MakeBoundCallback(
-                +[](Tally* t, Time, Time duration, WifiPhyState state) {
+                +[](Tally::Station* s, Time, Time duration, WifiPhyState state) {
                     if (state == WifiPhyState::TX)
                     {
-                        t->airtimeS += duration.GetSeconds();
+                        s->tally->airtimeS += duration.GetSeconds();
+                        s->airtimeS += duration.GetSeconds();
                     }
                 },
-                &tally));
+                st));
         staPhy->TraceConnectWithoutContext(
             "PhyTxBegin",
-            MakeBoundCallback(+[](Tally* t, Ptr<const Packet> p, double) { t->airBytes += p->GetSize(); },
-                              &tally));
+            MakeBoundCallback(+[](Tally::Station* s, Ptr<const Packet> p, double) {
+                s->tally->airBytes += p->GetSize();
+                s->airBytes += p->GetSize();
+            },
+                              st));
+        staPhy->TraceConnectWithoutContext(
+            "PhyTxPsduBegin",
+            MakeBoundCallback(+[](Tally::Station* s, WifiConstPsduMap psdus, WifiTxVector tx, double) {
+                const auto it = psdus.begin();
+                if (it != psdus.end() && it->second->GetHeader(0).IsQosData() &&
+                    tx.GetMode().GetModulationClass() >= WIFI_MOD_CLASS_HT)
+                {
+                    s->mcs = tx.GetMode().GetMcsValue();
+                }
+            },
+                              st));
     }
 
     ::airgrad::Server& server = experiment.GetServer();
@@ -365,10 +466,12 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         app->SetWorker(&worker);
         app->TraceConnectWithoutContext(
             "UpdateSent",
-            MakeBoundCallback(+[](Tally* t, uint32_t, uint32_t bytes) {
-                t->counters.uplinkPayloadBits += 8ULL * bytes;
+            MakeBoundCallback(+[](Tally::Station* s, uint32_t, uint32_t bytes) {
+                s->tally->counters.uplinkPayloadBits += 8ULL * bytes;
+                s->uplinkBytes += bytes;
             },
-                              &tally));
+                              &tally.stationTallies[static_cast<size_t>(m)]));
+        tally.apps.push_back(app);
         stations.Get(static_cast<uint32_t>(m))->AddApplication(app);
         app->SetStartTime(Seconds(0));
     }
@@ -391,6 +494,7 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
             c.energyJ = c.radioEnergyJ + c.computeEnergyJ;
             t->appliedSinceRow += static_cast<int>(applied);
             t->lostSinceRow += static_cast<int>(lost);
+            t->OnWorkers(round);
             const ::airgrad::ExperimentConfig& config = t->experiment->Config();
             if (static_cast<int>(round) % config.evalEvery == 0 || static_cast<int>(round) == config.rounds)
             {
@@ -418,6 +522,7 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         tally.airBytesAtStart = tally.airBytes;
         tally.energyAtStart = tally.RadioEnergyJ();
         tally.computeAtStart = tally.ComputeEnergyJ();
+        tally.MarkLearningStart();
         observer.OnRound(experiment.Evaluate(0, tally.counters, 0, 0));
         serverApp->StartRounds();
     };

@@ -113,6 +113,7 @@ WorkerApp::HandleRead(Ptr<Socket> socket)
         }
         const std::vector<uint8_t>& model = m_model.Message();
         m_worker->OnModel(model.data(), model.size(), m_update);
+        m_modelRound = header.m_round;
         // A newer model supersedes an update still being computed.
         Simulator::Cancel(m_sendEvent);
         m_sendEvent = Simulator::Schedule(m_computeTimePerSample * static_cast<int64_t>(m_worker->LastSamples()),
@@ -139,8 +140,10 @@ WorkerApp::SendUpdate(uint32_t round)
     }
     if (m_update.empty())
     {
+        m_skippedRound = round;
         return; // the method sends nothing this round (LAG, GD-SEC skip-empty)
     }
+    m_sentRound = round;
     SendFragmented(m_socket, m_server, round, static_cast<uint16_t>(m_worker->Id()), m_update,
                    m_datagramBytes);
     m_updateSent(round, static_cast<uint32_t>(m_update.size()));

@@ -40,6 +40,10 @@ class WorkerApp : public Application
     void SetWorker(::airgrad::Worker* worker);
     /// The processor's energy model: computing from a model's arrival until the update is sent.
     void SetComputeEnergyModel(Ptr<ComputeEnergyModel> model);
+    /// Round of the last model received, of the last update sent, of the last round skipped (0: none).
+    uint32_t ModelRound() const { return m_modelRound; }
+    uint32_t SentRound() const { return m_sentRound; }
+    uint32_t SkippedRound() const { return m_skippedRound; }
 
     /// Signature of the UpdateSent trace: round, encoded message size in bytes.
     typedef void (*UpdateSentCallback)(uint32_t round, uint32_t bytes);
@@ -59,6 +63,9 @@ class WorkerApp : public Application
     uint32_t m_datagramBytes = 0;
     Time m_computeTimePerSample;
     Ptr<ComputeEnergyModel> m_computeEnergy;
+    uint32_t m_modelRound = 0;
+    uint32_t m_sentRound = 0;
+    uint32_t m_skippedRound = 0;
     Ptr<Socket> m_socket;
     EventId m_sendEvent;
     MessageReassembler m_model;

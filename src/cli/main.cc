@@ -77,6 +77,13 @@ class Fanout : public RoundObserver
         }
         m_last = r;
     }
+    void OnWorkers(int round, const std::vector<WorkerRecord>& workers) override
+    {
+        for (RoundObserver* t : m_targets)
+        {
+            t->OnWorkers(round, workers);
+        }
+    }
     const RoundRecord& Last() const { return m_last; }
 
   private:
@@ -174,11 +181,13 @@ Run(int argc, char** argv)
     }
     fs::remove(out / "run.json", ec);
     fs::remove(out / "metrics.csv", ec);
+    fs::remove(out / "workers.csv", ec);
 
     CsvMetricsWriter csv((out / "metrics.csv").string());
+    CsvWorkersWriter workersCsv((out / "workers.csv").string());
     const bool wifi = config.networkKind == "wifi";
     ProgressReporter progress(config.rounds, wifi);
-    Fanout fanout({&csv, &progress});
+    Fanout fanout({&csv, &workersCsv, &progress});
     std::cerr << "airgrad: " << config.name << ": " << config.method.name << " on " << config.problemType
               << " (d = " << experiment->Dimension() << ", M = " << config.workers << ") over "
               << config.networkKind << ", " << config.rounds << " rounds -> " << out.string() << "\n";
@@ -194,6 +203,7 @@ Run(int argc, char** argv)
     }
     progress.Finish();
     csv.Commit();
+    workersCsv.Commit();
     const auto now = std::chrono::steady_clock::now();
     const double wall = std::chrono::duration<double>(now - started).count();
     const double simulationWall = std::chrono::duration<double>(now - roundsStarted).count();

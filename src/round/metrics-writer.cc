@@ -84,6 +84,45 @@ CsvMetricsWriter::OnRound(const RoundRecord& r)
     m_out.flush(); // a watcher sees each round as it ends
 }
 
+CsvWorkersWriter::CsvWorkersWriter(std::string path)
+    : m_path(std::move(path)),
+      m_out(m_path + ".part", std::ios::trunc)
+{
+    if (!m_out)
+    {
+        throw std::runtime_error("cannot write " + m_path + ".part");
+    }
+    m_out << "round,worker,status,uplink_payload_bits,uplink_air_bytes,airtime_s,radio_energy_j,"
+             "compute_energy_j,snr_db,mcs\n";
+}
+
+void
+CsvWorkersWriter::OnWorkers(int round, const std::vector<WorkerRecord>& workers)
+{
+    for (size_t m = 0; m < workers.size(); ++m)
+    {
+        const WorkerRecord& w = workers[m];
+        m_out << round << ',' << m << ',' << w.status << ',' << w.uplinkPayloadBits << ',' << w.uplinkAirBytes
+              << ',' << FormatNumber(w.airtimeS) << ',' << FormatNumber(w.radioEnergyJ) << ','
+              << FormatNumber(w.computeEnergyJ) << ',' << (std::isnan(w.snrDb) ? "" : FormatNumber(w.snrDb))
+              << ',' << (w.mcs < 0 ? "" : std::to_string(w.mcs)) << '\n';
+    }
+}
+
+void
+CsvWorkersWriter::Commit()
+{
+    m_out.close();
+    if (!m_out)
+    {
+        throw std::runtime_error("cannot write " + m_path + ".part");
+    }
+    if (std::rename((m_path + ".part").c_str(), m_path.c_str()) != 0)
+    {
+        throw std::runtime_error("cannot rename " + m_path + ".part to " + m_path);
+    }
+}
+
 void
 CsvMetricsWriter::Commit()
 {

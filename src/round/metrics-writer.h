@@ -37,6 +37,23 @@ class CsvMetricsWriter : public RoundObserver
 };
 
 /**
+ * \brief Writes workers.csv (round, worker, status, this round's bits, air bytes, airtime, radio
+ * and compute energy, SNR, MCS) through WORKERS.part, renamed by Commit().
+ */
+class CsvWorkersWriter : public RoundObserver
+{
+  public:
+    explicit CsvWorkersWriter(std::string path);
+    void OnRound(const RoundRecord&) override {}
+    void OnWorkers(int round, const std::vector<WorkerRecord>& workers) override;
+    void Commit();
+
+  private:
+    std::string m_path;
+    std::ofstream m_out;
+};
+
+/**
  * \brief A JSON object with keys in insertion order; values are numbers, strings, booleans or
  * nested objects.
  */

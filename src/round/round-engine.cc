@@ -2,6 +2,7 @@
 
 #include "core/thread-pool.h"
 
+#include <cmath>
 #include <vector>
 
 namespace airgrad {
@@ -17,6 +18,11 @@ RunIdeal(Experiment& experiment, RoundObserver& observer)
     ThreadPool pool(config.threads);
     std::vector<std::vector<uint8_t>> updates(static_cast<size_t>(workers));
     int applied = 0, lost = 0; // since the last row
+    std::vector<WorkerRecord> records(static_cast<size_t>(workers));
+    for (WorkerRecord& w : records)
+    {
+        w.snrDb = std::nan(""); // no radio
+    }
     for (int r = 1; r <= config.rounds; ++r)
     {
         const std::vector<uint8_t>& model = server.BeginRound();
@@ -35,6 +41,14 @@ RunIdeal(Experiment& experiment, RoundObserver& observer)
             }
         }
         const int now = server.EndRound();
+        for (int m = 0; m < workers; ++m)
+        {
+            WorkerRecord& w = records[static_cast<size_t>(m)];
+            const auto& update = updates[static_cast<size_t>(m)];
+            w.uplinkPayloadBits = 8ULL * update.size();
+            w.status = update.empty() ? "skipped" : "applied";
+        }
+        observer.OnWorkers(r, records);
         applied += now;
         lost += workers - now;
         if (r % config.evalEvery == 0 || r == config.rounds)

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace airgrad {
 
@@ -34,12 +36,33 @@ struct RoundRecord
     double computeFlops = 0.0;    ///< cumulative: their floating-point operations
 };
 
+/// \brief One worker in one round (a row of workers.csv); quantities are this round's.
+struct WorkerRecord
+{
+    /// applied | skipped (the method sent nothing) | missed-downlink (no model this round) |
+    /// late (still computing at the deadline) | lost (sent, not received by the deadline)
+    std::string status;
+    uint64_t uplinkPayloadBits = 0;
+    uint64_t uplinkAirBytes = 0;
+    double airtimeS = 0.0;
+    double radioEnergyJ = 0.0;
+    double computeEnergyJ = 0.0;
+    double snrDb = 0.0;  ///< NaN when the received power comes from distance
+    int mcs = -1;        ///< the MCS of its last data transmission; -1 when none or no radio
+};
+
 /// \brief Receives one record per round, in order (writers and progress displays).
 class RoundObserver
 {
   public:
     virtual ~RoundObserver() = default;
     virtual void OnRound(const RoundRecord& record) = 0;
+    /// Every round (also when run.eval_every skips its metrics row), one record per worker.
+    virtual void OnWorkers(int round, const std::vector<WorkerRecord>& workers)
+    {
+        (void)round;
+        (void)workers;
+    }
 };
 
 } // namespace airgrad

@@ -39,6 +39,8 @@ class Server
     uint32_t Round() const { return m_round; }
     int Workers() const { return static_cast<int>(m_received.size()); }
     const ServerCodec& Codec() const { return *m_codec; }
+    /// Round of worker m's last applied update (0 = none).
+    uint32_t LastApplied(int m) const { return m_lastApplied[static_cast<size_t>(m)]; }
 
   private:
     Eigen::VectorXd m_x;

@@ -54,6 +54,25 @@ MetricsColumns()
     return columns;
 }
 
+namespace {
+
+/// Closes PATH.part and renames it to PATH, so the file appears only when complete.
+void
+CommitPart(std::ofstream& out, const std::string& path)
+{
+    out.close();
+    if (!out)
+    {
+        throw std::runtime_error("cannot write " + path + ".part");
+    }
+    if (std::rename((path + ".part").c_str(), path.c_str()) != 0)
+    {
+        throw std::runtime_error("cannot rename " + path + ".part to " + path);
+    }
+}
+
+} // namespace
+
 CsvMetricsWriter::CsvMetricsWriter(std::string path)
     : m_path(std::move(path)),
       m_out(m_path + ".part", std::ios::trunc)
@@ -112,29 +131,13 @@ CsvWorkersWriter::OnWorkers(int round, const std::vector<WorkerRecord>& workers)
 void
 CsvWorkersWriter::Commit()
 {
-    m_out.close();
-    if (!m_out)
-    {
-        throw std::runtime_error("cannot write " + m_path + ".part");
-    }
-    if (std::rename((m_path + ".part").c_str(), m_path.c_str()) != 0)
-    {
-        throw std::runtime_error("cannot rename " + m_path + ".part to " + m_path);
-    }
+    CommitPart(m_out, m_path);
 }
 
 void
 CsvMetricsWriter::Commit()
 {
-    m_out.close();
-    if (!m_out)
-    {
-        throw std::runtime_error("cannot write " + m_path + ".part");
-    }
-    if (std::rename((m_path + ".part").c_str(), m_path.c_str()) != 0)
-    {
-        throw std::runtime_error("cannot rename " + m_path + ".part to " + m_path);
-    }
+    CommitPart(m_out, m_path);
 }
 
 namespace {

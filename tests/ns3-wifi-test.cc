@@ -283,3 +283,47 @@ TEST(WifiDriver, FiftyStationsKeepEveryRadioEnergyModelCounting)
 
 } // namespace
 } // namespace airgrad
+
+namespace airgrad {
+namespace {
+
+RoundRecord
+LastWifiRow(ExperimentConfig c)
+{
+    Experiment e(c);
+    Recorder rec;
+    ns3::airgrad::RunWifi(e, rec);
+    return rec.rows.back();
+}
+
+TEST(WifiDriver, RadioKnobsMoveTimeAndEnergyTheExpectedWay)
+{
+    ExperimentConfig c = WifiConfig("gd");
+    c.rounds = 5;
+    ExperimentConfig slow = c, fast = c;
+    slow.rateManager = fast.rateManager = "constant";
+    slow.mcs = 0;
+    fast.mcs = 9;
+    const RoundRecord a = LastWifiRow(slow), b = LastWifiRow(fast);
+    EXPECT_GT(a.network.airtimeS, 3 * b.network.airtimeS) << "HE-MCS 0 against 9";
+    ExperimentConfig noAggregation = c;
+    noAggregation.maxAmpduBytes = 0;
+    const RoundRecord base = LastWifiRow(c), single = LastWifiRow(noAggregation);
+    EXPECT_GT(single.network.simTimeS, base.network.simTimeS) << "one MPDU per channel access";
+    ExperimentConfig doubled = c;
+    doubled.voltageV = 6.0;
+    const RoundRecord twice = LastWifiRow(doubled);
+    EXPECT_NEAR(twice.network.radioEnergyJ, 2.0 * base.network.radioEnergyJ, 1e-9 * base.network.radioEnergyJ);
+    EXPECT_EQ(twice.trainLoss, base.trainLoss);
+    for (const char* standard : {"ac", "n"})
+    {
+        ExperimentConfig other = c;
+        other.standard = standard;
+        const RoundRecord r = LastWifiRow(other);
+        EXPECT_EQ(r.trainLoss, base.trainLoss) << standard << ": lossless, the same learning curve";
+        EXPECT_NE(r.network.airtimeS, base.network.airtimeS) << standard;
+    }
+}
+
+} // namespace
+} // namespace airgrad

@@ -32,6 +32,8 @@
 #include "ns3/sta-wifi-mac.h"
 #include "ns3/string.h"
 #include "ns3/traffic-control-helper.h"
+#include "ns3/he-configuration.h"
+#include "ns3/ht-configuration.h"
 #include "ns3/uinteger.h"
 #include "ns3/wifi-mac-queue.h"
 #include "ns3/wifi-net-device.h"
@@ -331,14 +333,48 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         phy.SetChannel(channel);
     }
     WifiHelper wifi;
-    wifi.SetStandard(WIFI_STANDARD_80211ax);
-    wifi.SetRemoteStationManager("ns3::IdealWifiManager");
+    wifi.SetStandard(config.standard == "ax"   ? WIFI_STANDARD_80211ax
+                     : config.standard == "ac" ? WIFI_STANDARD_80211ac
+                                               : WIFI_STANDARD_80211n);
+    if (config.rateManager == "constant")
+    {
+        const std::string family = config.standard == "ax" ? "HeMcs" : config.standard == "ac" ? "VhtMcs" : "HtMcs";
+        wifi.SetRemoteStationManager("ns3::ConstantRateWifiManager", "DataMode",
+                                     StringValue(family + std::to_string(config.mcs)), "ControlMode",
+                                     StringValue(family + "0"));
+    }
+    else
+    {
+        wifi.SetRemoteStationManager(config.rateManager == "minstrel" ? "ns3::MinstrelHtWifiManager"
+                                                                      : "ns3::IdealWifiManager");
+    }
     WifiMacHelper mac;
     const Ssid ssid("airgrad");
-    mac.SetType("ns3::StaWifiMac", "Ssid", SsidValue(ssid), "MaxMissedBeacons", UintegerValue(kMaxMissedBeacons));
+    const UintegerValue ampdu(static_cast<uint64_t>(config.maxAmpduBytes));
+    mac.SetType("ns3::StaWifiMac", "Ssid", SsidValue(ssid), "MaxMissedBeacons", UintegerValue(kMaxMissedBeacons),
+                "BE_MaxAmpduSize", ampdu);
     NetDeviceContainer staDevices = wifi.Install(phy, mac, stations);
-    mac.SetType("ns3::ApWifiMac", "Ssid", SsidValue(ssid), "EnableBeaconJitter", BooleanValue(false));
+    mac.SetType("ns3::ApWifiMac", "Ssid", SsidValue(ssid), "EnableBeaconJitter", BooleanValue(false),
+                "BE_MaxAmpduSize", ampdu);
     NetDeviceContainer apDevice = wifi.Install(phy, mac, ap);
+    if (config.guardIntervalNs != 0)
+    {
+        for (NetDeviceContainer* devices : {&staDevices, &apDevice})
+        {
+            for (uint32_t i = 0; i < devices->GetN(); ++i)
+            {
+                Ptr<WifiNetDevice> device = DynamicCast<WifiNetDevice>(devices->Get(i));
+                if (config.standard == "ax")
+                {
+                    device->GetHeConfiguration()->SetGuardInterval(NanoSeconds(config.guardIntervalNs));
+                }
+                else
+                {
+                    device->GetHtConfiguration()->SetShortGuardIntervalSupported(config.guardIntervalNs == 400);
+                }
+            }
+        }
+    }
     int64_t stream = 100;
     stream += wifi.AssignStreams(apDevice, stream);
     wifi.AssignStreams(staDevices, stream);
@@ -384,8 +420,13 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     // model's time to depletion, Seconds(energy / (current * voltage)), overflows Time's int64
     // nanoseconds and every transmission is then marked truncated (no station can associate).
     source.Set("BasicEnergySourceInitialEnergyJ", DoubleValue(1e6));
+    source.Set("BasicEnergySupplyVoltageV", DoubleValue(config.voltageV));
     EnergySourceContainer sources = source.Install(stations);
     WifiRadioEnergyModelHelper radio;
+    radio.Set("TxCurrentA", DoubleValue(config.txCurrentA));
+    radio.Set("RxCurrentA", DoubleValue(config.rxCurrentA));
+    radio.Set("IdleCurrentA", DoubleValue(config.idleCurrentA));
+    radio.Set("CcaBusyCurrentA", DoubleValue(config.idleCurrentA));
     tally.radios = radio.Install(staDevices, sources);
     for (uint32_t i = 0; i < sources.GetN(); ++i)
     {

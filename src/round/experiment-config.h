@@ -57,6 +57,15 @@ struct ExperimentConfig
     std::vector<double> snrDb; ///< empty: received power from distance; one value, or one per worker
     double roundDeadlineS = 10.0;
     int fragmentBytes = 1400;
+    std::string standard = "ax";      ///< ax | ac | n (5 GHz)
+    int guardIntervalNs = 0;          ///< 0 = ns-3's default (ax 3200, n/ac 800)
+    std::string rateManager = "ideal"; ///< ideal | minstrel | constant
+    int mcs = 0;                      ///< constant: the data MCS
+    long long maxAmpduBytes = 65535;  ///< 0 = no aggregation
+    double txCurrentA = 0.38;         ///< ns-3's WifiRadioEnergyModel defaults
+    double rxCurrentA = 0.313;
+    double idleCurrentA = 0.273;
+    double voltageV = 3.0;
     // [codec]
     ValueFormat modelValues = ValueFormat::kFloat32;
     // [compute]

@@ -479,6 +479,46 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.fragmentBytes = static_cast<int>(ParseInt(k, v, 64, 1472));
          }},
+        {{"network.standard", "ax", "", "Wi-Fi standard at 5 GHz: ax (802.11ax) | ac (802.11ac) | n (802.11n, 20 or 40 MHz)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.standard = ParseChoice(k, v, {"ax", "ac", "n"});
+         }},
+        {{"network.guard_interval_ns", "auto", "ns",
+          "OFDM guard interval: auto (ns-3's default: 3200 for ax, 800 for n and ac) | ax: 800, "
+          "1600, 3200 | n, ac: 400, 800"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.guardIntervalNs = v == "auto" ? 0 : std::stoi(ParseChoice(k, v, {"400", "800", "1600", "3200"}));
+         }},
+        {{"network.rate_manager", "ideal", "",
+          "ideal (the best MCS for the SNR, as ns-3's IdealWifiManager) | minstrel (Minstrel-HT, "
+          "learns from losses) | constant (network.mcs for data, MCS 0 for control)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.rateManager = ParseChoice(k, v, {"ideal", "minstrel", "constant"});
+         }},
+        {{"network.mcs", "0", "", "rate_manager = constant: data MCS, 0 .. 11 (ax), 0 .. 9 (ac), 0 .. 7 (n)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.mcs = static_cast<int>(ParseInt(k, v, 0, 11));
+         }},
+        {{"network.max_ampdu_bytes", "65535", "bytes", "A-MPDU size limit of best-effort traffic; 0 = no aggregation"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.maxAmpduBytes = ParseInt(k, v, 0, 6500631);
+         }},
+        {{"network.tx_current_a", "0.38", "A", "radio energy model: current while transmitting"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.txCurrentA = ParseReal(k, v, 0.0, true, 100.0, true);
+         }},
+        {{"network.rx_current_a", "0.313", "A", "radio energy model: current while receiving"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.rxCurrentA = ParseReal(k, v, 0.0, true, 100.0, true);
+         }},
+        {{"network.idle_current_a", "0.273", "A", "radio energy model: current while idle or sensing a busy channel"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.idleCurrentA = ParseReal(k, v, 0.0, true, 100.0, true);
+         }},
+        {{"network.voltage_v", "3", "V", "supply voltage of every station's energy source (radio and processor)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.voltageV = ParseReal(k, v, 0.0, false, 1000.0, true);
+         }},
         {{"codec.model_values", "float32", "",
           "precision of the model the server sends down: float32 | float64"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
@@ -685,6 +725,26 @@ ResolveScenario(const ScenarioValues& values)
     {
         Reject("data.partition", c.partition, "iid | powerlaw with problem.type = " + c.problemType +
                                                   " (label partitions need class labels)");
+    }
+    if (c.standard == "n" && c.channelWidthMhz > 40)
+    {
+        Reject("network.channel_width_mhz", std::to_string(c.channelWidthMhz), "20 | 40 with network.standard = n");
+    }
+    if (c.guardIntervalNs != 0)
+    {
+        const int gi = c.guardIntervalNs;
+        const bool ok = c.standard == "ax" ? (gi == 800 || gi == 1600 || gi == 3200) : (gi == 400 || gi == 800);
+        if (!ok)
+        {
+            Reject("network.guard_interval_ns", std::to_string(gi),
+                   c.standard == "ax" ? "auto | 800 | 1600 | 3200 with network.standard = ax"
+                                      : "auto | 400 | 800 with network.standard = " + c.standard);
+        }
+    }
+    if (c.rateManager == "constant" && c.mcs > (c.standard == "ax" ? 11 : c.standard == "ac" ? 9 : 7))
+    {
+        Reject("network.mcs", std::to_string(c.mcs),
+               std::string("0 .. ") + (c.standard == "ac" ? "9" : "7") + " with network.standard = " + c.standard);
     }
     if (!c.speedFactors.empty() && c.speedFactors.size() != static_cast<size_t>(c.workers))
     {

@@ -44,7 +44,7 @@ class BadInput(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(self.out, "metrics.csv")))
 
     def test_unknown_key(self):
-        self.expect_error([QUICKSTART, "--set", "network.fading=rayleigh"], "network.fading", "unknown key",
+        self.expect_error([QUICKSTART, "--set", "network.shadowing=rayleigh"], "network.shadowing", "unknown key",
                           "allowed keys")
 
     def test_unknown_key_in_file(self):
@@ -323,7 +323,7 @@ class Sweep(unittest.TestCase):
         self.assertFalse(os.path.exists(self.out), "nothing may run or be written")
 
     def test_bad_sweep_files_are_rejected_before_any_point_runs(self):
-        self.expect_rejected("[sweep]\nnetwork.fading = a,b\n", "unknown key", "sweep.network.fading")
+        self.expect_rejected("[sweep]\nnetwork.shadowing = a,b\n", "unknown key", "sweep.network.shadowing")
         self.expect_rejected("[sweep]\nnetwork.workers = 2,,4\n", "sweep.network.workers", "none empty")
         self.expect_rejected("[sweep]\nnetwork.workers =\n", "sweep.network.workers", "none empty")
         self.expect_rejected("[sweep]\nnetwork.channel_width_mhz = 20,30\n", "network.channel_width_mhz",

@@ -327,3 +327,33 @@ TEST(WifiDriver, RadioKnobsMoveTimeAndEnergyTheExpectedWay)
 
 } // namespace
 } // namespace airgrad
+
+namespace airgrad {
+namespace {
+
+TEST(WifiDriver, PhysicalModeKnobs)
+{
+    ExperimentConfig c = WifiConfig("gd");
+    c.rounds = 4;
+    ExperimentConfig low = c, high = c;
+    low.distanceM = high.distanceM = 25.0; // far enough that path loss limits the MCS
+    low.bandGhz = 2.4;
+    high.bandGhz = 6.0;
+    EXPECT_LT(LastWifiRow(low).network.airtimeS, LastWifiRow(high).network.airtimeS)
+        << "less path loss at 2.4 GHz: a faster MCS";
+    ExperimentConfig still = c, faded = c;
+    still.snrDb = faded.snrDb = {20.0};
+    faded.fading = "rayleigh";
+    EXPECT_GT(LastWifiRow(faded).network.airtimeS, LastWifiRow(still).network.airtimeS);
+    ExperimentConfig spread = c;
+    spread.distancesM = {2.0, 10.0, 40.0};
+    Experiment e(spread);
+    Recorder rec;
+    ns3::airgrad::RunWifi(e, rec);
+    const auto& last = rec.workerRows.back();
+    EXPECT_GT(last[0].mcs, last[1].mcs);
+    EXPECT_GT(last[1].mcs, last[2].mcs) << "farther stations use slower MCSs";
+}
+
+} // namespace
+} // namespace airgrad

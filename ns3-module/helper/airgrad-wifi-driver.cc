@@ -58,7 +58,6 @@ namespace
 {
 
 constexpr uint16_t kPort = 9000;
-constexpr double kTxPowerDbm = 16.0206; // ns-3's default, 40 mW
 // Stations never move out of range, so a run of missed beacons is contention, not departure. With
 // ns-3's default (10) dozens of stations disassociate about 1.1 s in; StaWifiMac::Disassociated then
 // switches the PHY off, and the Wi-Fi radio energy model, for which OFF is final, stops counting
@@ -304,16 +303,42 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     stations.Create(static_cast<uint32_t>(workers));
 
     YansWifiPhyHelper phy;
-    phy.Set("ChannelSettings",
-            StringValue("{0, " + std::to_string(config.channelWidthMhz) + ", BAND_5GHZ, 0}"));
+    const std::string band = config.bandGhz == 2.4 ? "BAND_2_4GHZ" : config.bandGhz == 6.0 ? "BAND_6GHZ" : "BAND_5GHZ";
+    phy.Set("ChannelSettings", StringValue("{0, " + std::to_string(config.channelWidthMhz) + ", " + band + ", 0}"));
     // Explicit, so that an SNR does not silently depend on ns-3's defaults.
-    phy.Set("TxPowerStart", DoubleValue(kTxPowerDbm));
-    phy.Set("TxPowerEnd", DoubleValue(kTxPowerDbm));
+    const double txPowerDbm = config.txPowerDbm;
+    phy.Set("TxPowerStart", DoubleValue(txPowerDbm));
+    phy.Set("TxPowerEnd", DoubleValue(txPowerDbm));
     phy.Set("RxNoiseFigure", DoubleValue(kNoiseFigureDb));
     Ptr<MatrixPropagationLossModel> snrLoss;
+    Ptr<YansWifiChannel> wifiChannel; // set in distance mode, for the fading's random streams
+    Ptr<NakagamiPropagationLossModel> fading;
+    if (config.fading != "none")
+    {
+        fading = CreateObject<NakagamiPropagationLossModel>();
+        const double m = config.fading == "rayleigh" ? 1.0 : config.nakagamiM;
+        fading->SetAttribute("m0", DoubleValue(m));
+        fading->SetAttribute("m1", DoubleValue(m));
+        fading->SetAttribute("m2", DoubleValue(m));
+    }
     if (config.snrDb.empty())
     {
-        phy.SetChannel(YansWifiChannelHelper::Default().Create());
+        // Log-distance path loss; the reference loss defaults to free space at 1 m.
+        const double frequencyHz = config.bandGhz == 2.4 ? 2.437e9 : config.bandGhz == 6.0 ? 5.975e9 : 5.18e9;
+        const double referenceLossDb = config.referenceLossDb >= 0.0
+                                           ? config.referenceLossDb
+                                           : 20.0 * std::log10(4.0 * M_PI * frequencyHz / 299792458.0);
+        Ptr<LogDistancePropagationLossModel> pathLoss = CreateObject<LogDistancePropagationLossModel>();
+        pathLoss->SetAttribute("Exponent", DoubleValue(config.pathLossExponent));
+        pathLoss->SetAttribute("ReferenceLoss", DoubleValue(referenceLossDb));
+        if (fading)
+        {
+            pathLoss->SetNext(fading);
+        }
+        wifiChannel = CreateObject<YansWifiChannel>();
+        wifiChannel->SetPropagationLossModel(pathLoss);
+        wifiChannel->SetPropagationDelayModel(CreateObject<ConstantSpeedPropagationDelayModel>());
+        phy.SetChannel(wifiChannel);
     }
     else
     {
@@ -324,13 +349,17 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         // Links are set once the nodes have mobility models; unset pairs (station to station)
         // get the weakest worker's loss, so stations still hear each other and contend.
         snrLoss = CreateObject<MatrixPropagationLossModel>();
-        snrLoss->SetDefaultLoss(kTxPowerDbm - ReceivedPowerForSnrDbm(
+        snrLoss->SetDefaultLoss(txPowerDbm - ReceivedPowerForSnrDbm(
                                                   *std::min_element(config.snrDb.begin(), config.snrDb.end()),
                                                   config.channelWidthMhz));
-        Ptr<YansWifiChannel> channel = CreateObject<YansWifiChannel>();
-        channel->SetPropagationLossModel(snrLoss);
-        channel->SetPropagationDelayModel(CreateObject<ConstantSpeedPropagationDelayModel>());
-        phy.SetChannel(channel);
+        if (fading)
+        {
+            snrLoss->SetNext(fading);
+        }
+        wifiChannel = CreateObject<YansWifiChannel>();
+        wifiChannel->SetPropagationLossModel(snrLoss);
+        wifiChannel->SetPropagationDelayModel(CreateObject<ConstantSpeedPropagationDelayModel>());
+        phy.SetChannel(wifiChannel);
     }
     WifiHelper wifi;
     wifi.SetStandard(config.standard == "ax"   ? WIFI_STANDARD_80211ax
@@ -377,15 +406,24 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     }
     int64_t stream = 100;
     stream += wifi.AssignStreams(apDevice, stream);
-    wifi.AssignStreams(staDevices, stream);
+    stream += wifi.AssignStreams(staDevices, stream);
+    wifiChannel->AssignStreams(stream); // the fading
 
     MobilityHelper mobility;
     Ptr<ListPositionAllocator> positions = CreateObject<ListPositionAllocator>();
     positions->Add(Vector(0.0, 0.0, 0.0));
+    ::airgrad::Rng placement = ::airgrad::Rng::Derive(config.seed, 0x91ACEULL);
     for (int m = 0; m < workers; ++m)
     {
-        const double angle = 2.0 * M_PI * m / workers;
-        positions->Add(Vector(config.distanceM * std::cos(angle), config.distanceM * std::sin(angle), 0.0));
+        double angle = 2.0 * M_PI * m / workers;
+        double distance = config.distancesM.empty() ? config.distanceM : config.distancesM[static_cast<size_t>(m)];
+        if (config.placement == "disc")
+        {
+            angle = 2.0 * M_PI * placement.Uniform01();
+            distance *= std::sqrt(placement.Uniform01()); // uniform over the disc's area
+            distance = std::max(distance, 0.1);
+        }
+        positions->Add(Vector(distance * std::cos(angle), distance * std::sin(angle), 0.0));
     }
     mobility.SetPositionAllocator(positions);
     mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
@@ -398,7 +436,7 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         {
             const double snr = config.snrDb.size() == 1 ? config.snrDb[0] : config.snrDb[static_cast<size_t>(m)];
             snrLoss->SetLoss(apPosition, stations.Get(static_cast<uint32_t>(m))->GetObject<MobilityModel>(),
-                             kTxPowerDbm - ReceivedPowerForSnrDbm(snr, config.channelWidthMhz));
+                             txPowerDbm - ReceivedPowerForSnrDbm(snr, config.channelWidthMhz));
         }
     }
 

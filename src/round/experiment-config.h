@@ -54,6 +54,14 @@ struct ExperimentConfig
     int workers = 10;
     int channelWidthMhz = 20;
     double distanceM = 10.0;
+    std::vector<double> distancesM;   ///< per worker (overrides distanceM when set)
+    std::string placement = "circle"; ///< circle (every station at distance_m) | disc (uniform in a disc of that radius)
+    double txPowerDbm = 16.0206;      ///< every radio's transmit power
+    double bandGhz = 5.0;             ///< 2.4 | 5 | 6
+    double pathLossExponent = 3.0;
+    double referenceLossDb = -1.0;    ///< at 1 m; < 0 = free space at the band's frequency
+    std::string fading = "none";      ///< none | rayleigh | nakagami
+    double nakagamiM = 1.0;
     std::vector<double> snrDb; ///< empty: received power from distance; one value, or one per worker
     double roundDeadlineS = 10.0;
     int fragmentBytes = 1400;

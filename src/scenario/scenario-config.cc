@@ -455,10 +455,52 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.channelWidthMhz = std::stoi(ParseChoice(k, v, {"20", "40", "80", "160"}));
          }},
-        {{"network.distance_m", "10", "m", "distance of every station from the AP (log-distance "
-                                           "path loss, exponent 3); unused when network.snr_db is set"},
+        {{"network.distance_m", "10", "m",
+          "distance of the stations from the AP: one value (a circle, or the radius with placement "
+          "= disc) or one per worker; log-distance path loss; unused when network.snr_db is set"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
-             c.distanceM = ParseReal(k, v, 0.0, false, 10000.0, true);
+             const std::vector<double> d = ParseRealList(k, v, 1e-3, 1e5);
+             if (d.empty())
+             {
+                 Reject(k, v, "a distance in m, or one per worker");
+             }
+             c.distanceM = d.front();
+             c.distancesM = d.size() > 1 ? d : std::vector<double>{};
+         }},
+        {{"network.placement", "circle", "",
+          "circle (every station at distance_m, evenly spaced) | disc (uniformly at random within "
+          "distance_m of the AP, from the seed)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.placement = ParseChoice(k, v, {"circle", "disc"});
+         }},
+        {{"network.tx_power_dbm", "16.0206", "dBm",
+          "transmit power of every radio (distance mode; with snr_db the received power is set directly)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.txPowerDbm = ParseReal(k, v, -30.0, true, 40.0, true);
+         }},
+        {{"network.band_ghz", "5", "GHz", "2.4 (n, ax; 20 or 40 MHz) | 5 | 6 (ax only)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.bandGhz = std::stod(ParseChoice(k, v, {"2.4", "5", "6"}));
+         }},
+        {{"network.path_loss_exponent", "3", "", "log-distance path loss exponent (distance mode)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.pathLossExponent = ParseReal(k, v, 1.0, true, 8.0, true);
+         }},
+        {{"network.reference_loss_db", "auto", "dB",
+          "path loss at 1 m (distance mode); auto = free space at the band's centre frequency "
+          "(40.0 dB at 2.4 GHz, 46.7 at 5 GHz, 48.0 at 6 GHz)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.referenceLossDb = v == "auto" ? -1.0 : ParseReal(k, v, 0.0, true, 200.0, true);
+         }},
+        {{"network.fading", "none", "",
+          "per-packet fading on top of the path loss (or the set SNR): none | rayleigh | nakagami "
+          "(network.nakagami_m)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.fading = ParseChoice(k, v, {"none", "rayleigh", "nakagami"});
+         }},
+        {{"network.nakagami_m", "1", "", "Nakagami shape m (1 = Rayleigh; larger, milder fading), >= 0.5"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.nakagamiM = ParseReal(k, v, 0.5, true, 100.0, true);
          }},
         {{"network.snr_db", "", "dB",
           "SNR at the receiver over the whole channel width, for every worker (one value) or per "
@@ -725,6 +767,19 @@ ResolveScenario(const ScenarioValues& values)
     {
         Reject("data.partition", c.partition, "iid | powerlaw with problem.type = " + c.problemType +
                                                   " (label partitions need class labels)");
+    }
+    if (!c.distancesM.empty() && c.distancesM.size() != static_cast<size_t>(c.workers))
+    {
+        Reject("network.distance_m", values.at("network.distance_m"),
+               "one value or network.workers = " + std::to_string(c.workers) + " values");
+    }
+    if (c.bandGhz == 2.4 && (c.standard == "ac" || c.channelWidthMhz > 40))
+    {
+        Reject("network.band_ghz", "2.4", "5 | 6 with network.standard = ac or a channel wider than 40 MHz");
+    }
+    if (c.bandGhz == 6.0 && c.standard != "ax")
+    {
+        Reject("network.band_ghz", "6", "2.4 | 5 with network.standard = " + c.standard);
     }
     if (c.standard == "n" && c.channelWidthMhz > 40)
     {

@@ -311,7 +311,8 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     phy.Set("TxPowerEnd", DoubleValue(txPowerDbm));
     phy.Set("RxNoiseFigure", DoubleValue(kNoiseFigureDb));
     Ptr<MatrixPropagationLossModel> snrLoss;
-    Ptr<YansWifiChannel> wifiChannel; // set in distance mode, for the fading's random streams
+    Ptr<PropagationLossModel> loss;   // path loss (distance mode) or the set SNRs
+    Ptr<YansWifiChannel> wifiChannel;
     Ptr<NakagamiPropagationLossModel> fading;
     if (config.fading != "none")
     {
@@ -331,14 +332,7 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         Ptr<LogDistancePropagationLossModel> pathLoss = CreateObject<LogDistancePropagationLossModel>();
         pathLoss->SetAttribute("Exponent", DoubleValue(config.pathLossExponent));
         pathLoss->SetAttribute("ReferenceLoss", DoubleValue(referenceLossDb));
-        if (fading)
-        {
-            pathLoss->SetNext(fading);
-        }
-        wifiChannel = CreateObject<YansWifiChannel>();
-        wifiChannel->SetPropagationLossModel(pathLoss);
-        wifiChannel->SetPropagationDelayModel(CreateObject<ConstantSpeedPropagationDelayModel>());
-        phy.SetChannel(wifiChannel);
+        loss = pathLoss;
     }
     else
     {
@@ -352,15 +346,16 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         snrLoss->SetDefaultLoss(txPowerDbm - ReceivedPowerForSnrDbm(
                                                   *std::min_element(config.snrDb.begin(), config.snrDb.end()),
                                                   config.channelWidthMhz));
-        if (fading)
-        {
-            snrLoss->SetNext(fading);
-        }
-        wifiChannel = CreateObject<YansWifiChannel>();
-        wifiChannel->SetPropagationLossModel(snrLoss);
-        wifiChannel->SetPropagationDelayModel(CreateObject<ConstantSpeedPropagationDelayModel>());
-        phy.SetChannel(wifiChannel);
+        loss = snrLoss;
     }
+    if (fading)
+    {
+        loss->SetNext(fading);
+    }
+    wifiChannel = CreateObject<YansWifiChannel>();
+    wifiChannel->SetPropagationLossModel(loss);
+    wifiChannel->SetPropagationDelayModel(CreateObject<ConstantSpeedPropagationDelayModel>());
+    phy.SetChannel(wifiChannel);
     WifiHelper wifi;
     wifi.SetStandard(config.standard == "ax"   ? WIFI_STANDARD_80211ax
                      : config.standard == "ac" ? WIFI_STANDARD_80211ac

@@ -324,8 +324,9 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     }
     if (config.snrDb.empty())
     {
-        // Log-distance path loss; the reference loss defaults to free space at 1 m.
-        const double frequencyHz = config.bandGhz == 2.4 ? 2.437e9 : config.bandGhz == 6.0 ? 5.975e9 : 5.18e9;
+        // Log-distance path loss; the reference loss defaults to free space at 1 m at the band's
+        // lower edge (at 5.15 GHz that is ns-3's own default, 46.6777 dB).
+        const double frequencyHz = config.bandGhz == 2.4 ? 2.4e9 : config.bandGhz == 6.0 ? 5.95e9 : 5.15e9;
         const double referenceLossDb = config.referenceLossDb >= 0.0
                                            ? config.referenceLossDb
                                            : 20.0 * std::log10(4.0 * M_PI * frequencyHz / 299792458.0);

@@ -487,8 +487,8 @@ Rules()
              c.pathLossExponent = ParseReal(k, v, 1.0, true, 8.0, true);
          }},
         {{"network.reference_loss_db", "auto", "dB",
-          "path loss at 1 m (distance mode); auto = free space at the band's centre frequency "
-          "(40.0 dB at 2.4 GHz, 46.7 at 5 GHz, 48.0 at 6 GHz)"},
+          "path loss at 1 m (distance mode); auto = free space at the band's lower edge "
+          "(40.05 dB at 2.4 GHz, 46.68 at 5.15 GHz as ns-3's default, 47.93 at 5.95 GHz)"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.referenceLossDb = v == "auto" ? -1.0 : ParseReal(k, v, 0.0, true, 200.0, true);
          }},

@@ -16,18 +16,6 @@
 namespace airgrad {
 namespace {
 
-Eigen::VectorXd
-RandomVector(Eigen::Index d, uint64_t seed)
-{
-    Rng rng(seed);
-    Eigen::VectorXd v(d);
-    for (Eigen::Index j = 0; j < d; ++j)
-    {
-        v(j) = rng.Normal() * (1.0 + j % 3);
-    }
-    return v;
-}
-
 struct UnbiasedCase
 {
     const char* name;
@@ -65,7 +53,7 @@ TEST(Compressors, UnbiasedOnesAreUnbiasedWithinTheirVarianceBound)
 {
     const Eigen::Index d = 24;
     const int samples = 40000;
-    const Eigen::VectorXd v = RandomVector(d, 7);
+    const Eigen::VectorXd v = RandomVector(d, 7, true);
     for (const UnbiasedCase& c : UnbiasedCases())
     {
         VectorCompressor compressor(c.options, d, 11);
@@ -145,7 +133,7 @@ TEST(Compressors, RandKPicksEveryCoordinateWithProbabilityKOverD)
 
 TEST(Compressors, ScaledSignKeepsTheL1Norm)
 {
-    const Eigen::VectorXd v = RandomVector(30, 3);
+    const Eigen::VectorXd v = RandomVector(30, 3, true);
     CompressedVector cv;
     CompressScaledSign(v, ValueFormat::kFloat64, cv);
     Eigen::VectorXd x(30);

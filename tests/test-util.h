@@ -1,12 +1,26 @@
 #ifndef AIRGRAD_TESTS_TEST_UTIL_H
 #define AIRGRAD_TESTS_TEST_UTIL_H
 
+#include "core/rng.h"
 #include "round/experiment-config.h"
 #include "round/round-record.h"
 
 #include <vector>
 
 namespace airgrad {
+
+/// Seeded N(0, 1) entries; with `uneven`, entry j is scaled by 1 + j % 3.
+inline Eigen::VectorXd
+RandomVector(Eigen::Index d, uint64_t seed, bool uneven = false)
+{
+    Rng rng(seed);
+    Eigen::VectorXd v(d);
+    for (Eigen::Index j = 0; j < d; ++j)
+    {
+        v(j) = rng.Normal() * (uneven ? 1.0 + static_cast<double>(j % 3) : 1.0);
+    }
+    return v;
+}
 
 /// Keeps every record it is given.
 struct Recorder : RoundObserver

@@ -1,3 +1,5 @@
+#include "test-util.h"
+
 #include "compress/top-k-compressor.h"
 #include "core/rng.h"
 #include "method/method-factory.h"
@@ -10,18 +12,6 @@
 
 namespace airgrad {
 namespace {
-
-Eigen::VectorXd
-RandomVector(Eigen::Index d, uint64_t seed)
-{
-    Rng rng(seed);
-    Eigen::VectorXd v(d);
-    for (Eigen::Index j = 0; j < d; ++j)
-    {
-        v(j) = rng.Normal();
-    }
-    return v;
-}
 
 TEST(TopK, SelectsTheLargestMagnitudesAgainstAFullSort)
 {

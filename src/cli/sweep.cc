@@ -8,6 +8,8 @@
 
 #include "cli/sweep.h"
 
+#include "data/loaders.h"
+
 #include "round/metrics-writer.h"
 #include "scenario/scenario-config.h"
 
@@ -123,23 +125,6 @@ struct PointResult
 const std::vector<std::string> kCostColumns = {"round", "sim_time_s", "airtime_s", "energy_j",
                                                "uplink_payload_bits"};
 
-std::vector<std::string>
-SplitCsv(const std::string& line)
-{
-    std::vector<std::string> out;
-    std::string item;
-    std::istringstream in(line);
-    while (std::getline(in, item, ','))
-    {
-        out.push_back(item);
-    }
-    if (!line.empty() && line.back() == ',')
-    {
-        out.emplace_back();
-    }
-    return out;
-}
-
 PointResult
 ReadResult(const Point& p, const std::vector<SweepTarget>& targets)
 {
@@ -158,7 +143,7 @@ ReadResult(const Point& p, const std::vector<SweepTarget>& targets)
     std::ifstream in(p.dir / "metrics.csv");
     std::string line;
     std::getline(in, line);
-    const auto header = SplitCsv(line);
+    const auto header = SplitCsvLine(line);
     auto column = [&](const std::string& name) {
         for (size_t i = 0; i < header.size(); ++i)
         {
@@ -181,7 +166,7 @@ ReadResult(const Point& p, const std::vector<SweepTarget>& targets)
     std::vector<bool> reached(targets.size(), false);
     while (std::getline(in, line))
     {
-        const auto row = SplitCsv(line);
+        const auto row = SplitCsvLine(line);
         for (size_t t = 0; t < targets.size(); ++t)
         {
             const std::string& cell = row.at(metricColumn[t]);

@@ -510,6 +510,17 @@ ReadHeader(const uint8_t* data, size_t size)
     return h;
 }
 
+MessageType
+PeekType(const uint8_t* data, size_t size)
+{
+    if (size < kMessageHeaderBytes)
+    {
+        throw std::runtime_error("message of " + std::to_string(size) +
+                                 " bytes is shorter than its 24-byte header");
+    }
+    return static_cast<MessageType>(data[1]);
+}
+
 void
 EncodeDense(MessageHeader header,
             const Eigen::Ref<const Eigen::VectorXd>& values,

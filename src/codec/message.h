@@ -134,6 +134,10 @@ struct CompressedVector
  */
 MessageHeader ReadHeader(const uint8_t* data, size_t size);
 
+/// The type field of a message, not yet validated (so a receiver picks its decoder, which validates).
+/// Throws std::runtime_error for a message shorter than its header.
+MessageType PeekType(const uint8_t* data, size_t size);
+
 /// Dense message of `values` (size header.dimension); `out` is overwritten.
 void EncodeDense(MessageHeader header,
                  const Eigen::Ref<const Eigen::VectorXd>& values,

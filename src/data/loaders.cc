@@ -93,8 +93,10 @@ Trim(const std::string& s)
     return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
 }
 
+} // namespace
+
 std::vector<std::string>
-SplitCsv(const std::string& line)
+SplitCsvLine(const std::string& line)
 {
     std::vector<std::string> out;
     std::string item;
@@ -109,8 +111,6 @@ SplitCsv(const std::string& line)
     }
     return out;
 }
-
-} // namespace
 
 Dataset
 LoadIdx(const std::string& imagesPath, const std::string& labelsPath, long long maxRows)
@@ -243,7 +243,7 @@ LoadCsv(const std::string& path, const std::string& labelColumn, long long maxRo
     {
         throw std::runtime_error(path + ": empty (a header row is needed)");
     }
-    const std::vector<std::string> header = SplitCsv(Trim(line));
+    const std::vector<std::string> header = SplitCsvLine(Trim(line));
     const auto it = std::find(header.begin(), header.end(), labelColumn);
     if (it == header.end())
     {
@@ -267,7 +267,7 @@ LoadCsv(const std::string& path, const std::string& labelColumn, long long maxRo
         {
             continue;
         }
-        const std::vector<std::string> cells = SplitCsv(line);
+        const std::vector<std::string> cells = SplitCsvLine(line);
         if (cells.size() != header.size())
         {
             Malformed(path, number, std::to_string(cells.size()) + " cells, the header has " +

@@ -4,6 +4,7 @@
 #include "data/dataset.h"
 
 #include <string>
+#include <vector>
 
 namespace airgrad {
 
@@ -32,6 +33,9 @@ Dataset LoadLibsvm(const std::string& path, long long maxRows = 0, Eigen::Index 
  * malformed line and std::invalid_argument when the label column is missing (naming the columns).
  */
 Dataset LoadCsv(const std::string& path, const std::string& labelColumn, long long maxRows = 0);
+
+/// The cells of one CSV line (no quoting), each trimmed of blanks; a trailing comma is an empty cell.
+std::vector<std::string> SplitCsvLine(const std::string& line);
 
 /// Feature scaling fitted on the training set and applied to both sets.
 enum class Scaling

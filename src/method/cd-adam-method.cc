@@ -60,7 +60,7 @@ CdAdamWorkerCodec::DecodeDownlink(const uint8_t* data,
     {
         return DecodeModel(data, size, lastApplied, model);
     }
-    if (ReadHeader(data, size).type == MessageType::kModel)
+    if (PeekType(data, size) == MessageType::kModel)
     {
         // Round 1 carries the starting model (float64, exact): every copy starts where the server does.
         const MessageHeader h = DecodeModel(data, size, lastApplied, m_x);
@@ -241,8 +241,14 @@ CdAdamServerCodec::Step(Eigen::Ref<Eigen::VectorXd> x)
         m_delta.Decoded(m_direction);
         break;
     case CdAdamOptions::Strategy::kNaive:
-        m_input = m_accepted > 0 ? Eigen::VectorXd(m_roundSum / static_cast<double>(m_accepted))
-                                 : Eigen::VectorXd::Zero(m_roundSum.size());
+        if (m_accepted > 0)
+        {
+            m_input = m_roundSum / static_cast<double>(m_accepted);
+        }
+        else
+        {
+            m_input.setZero();
+        }
         m_compressor.Apply(m_input, m_delta);
         m_delta.Decoded(m_direction);
         break;

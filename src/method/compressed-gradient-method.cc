@@ -96,34 +96,35 @@ CompressedGradientWorkerCodec::Encode(const Eigen::Ref<const Eigen::VectorXd>& /
     {
         m_corrected = gradient + m_memory;
     }
-    else
-    {
-        m_corrected = gradient;
-    }
+    const Eigen::Ref<const Eigen::VectorXd> u = m_errorFeedback ? Eigen::Ref<const Eigen::VectorXd>(m_corrected)
+                                                                : gradient;
     if (m_schedule)
     {
         const Eigen::Index k = m_schedule->Next(m_lastError);
         if (k == 0)
         {
-            VectorCompressor::Empty(m_corrected.size(), m_compressor.GetOptions().format, m_compressed);
+            VectorCompressor::Empty(u.size(), m_compressor.GetOptions().format, m_compressed);
         }
         else
         {
-            m_compressor.Apply(m_corrected, m_compressed, k);
+            m_compressor.Apply(u, m_compressed, k);
         }
     }
     else
     {
-        m_compressor.Apply(m_corrected, m_compressed);
+        m_compressor.Apply(u, m_compressed);
     }
-    // Staged memory: u minus exactly what the server will decode.
-    m_memory = m_corrected;
-    m_compressed.AddTo(m_memory, -1.0);
-    const double norm = m_corrected.squaredNorm();
-    m_lastError = norm > 0.0 ? m_memory.squaredNorm() / norm : 0.0;
-    if (!m_errorFeedback)
+    // Only error feedback and the error-driven K need the residual u - C(u) (as decoded).
+    if (m_errorFeedback || m_schedule)
     {
-        m_memory.setZero();
+        m_memory = u;
+        m_compressed.AddTo(m_memory, -1.0);
+        const double norm = u.squaredNorm();
+        m_lastError = norm > 0.0 ? m_memory.squaredNorm() / norm : 0.0;
+        if (!m_errorFeedback)
+        {
+            m_memory.setZero();
+        }
     }
     EncodeCompressed(header, m_compressed, out, m_coding);
     m_staged = true;

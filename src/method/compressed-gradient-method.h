@@ -71,7 +71,7 @@ class CompressedGradientWorkerCodec : public WorkerCodec
     void Resolve(bool applied) override;
     /// The error memory e (what was computed but not yet delivered); zero without EF.
     const Eigen::VectorXd& Memory() const { return m_memory; }
-    /// Compression error ||u - C(u)||^2 / ||u||^2 of the last Encode.
+    /// Compression error ||u - C(u)||^2 / ||u||^2 of the last Encode (with EF or a K schedule).
     double LastError() const { return m_lastError; }
 
   private:
@@ -80,7 +80,7 @@ class CompressedGradientWorkerCodec : public WorkerCodec
     std::unique_ptr<KSchedule> m_schedule;
     IndexCoding m_coding;
     CompressedVector m_compressed;
-    Eigen::VectorXd m_memory;    ///< e (EF), or the residual u - C(u) of the last round
+    Eigen::VectorXd m_memory;    ///< e (EF); zero without
     Eigen::VectorXd m_corrected; ///< u of the staged round
     double m_lastError = 0.0;
     bool m_staged = false;

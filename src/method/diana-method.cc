@@ -4,41 +4,6 @@
 
 namespace airgrad {
 
-DianaWorkerCodec::DianaWorkerCodec(const VectorCompressor::Options& quantizer, double alpha,
-                                   IndexCoding coding, Eigen::Index dim, uint64_t seed)
-    : m_quantizer(quantizer, dim, seed),
-      m_alpha(alpha),
-      m_coding(coding),
-      m_shift(Eigen::VectorXd::Zero(dim)),
-      m_staged(dim),
-      m_difference(dim)
-{
-}
-
-void
-DianaWorkerCodec::Encode(const Eigen::Ref<const Eigen::VectorXd>& /*model*/,
-                         const Eigen::Ref<const Eigen::VectorXd>& gradient,
-                         const MessageHeader& header,
-                         std::vector<uint8_t>& out)
-{
-    m_difference = gradient - m_shift;
-    m_quantizer.Apply(m_difference, m_compressed);
-    m_staged = m_shift;
-    m_compressed.AddTo(m_staged, m_alpha);
-    EncodeCompressed(header, m_compressed, out, m_coding);
-    m_pending = true;
-}
-
-void
-DianaWorkerCodec::Resolve(bool applied)
-{
-    if (m_pending && applied)
-    {
-        m_shift.swap(m_staged);
-    }
-    m_pending = false;
-}
-
 DianaServerCodec::DianaServerCodec(Eigen::Index dim, double step, int workers, double alpha,
                                    double momentum)
     : m_step(step),

@@ -1,37 +1,12 @@
 #ifndef AIRGRAD_METHOD_DIANA_METHOD_H
 #define AIRGRAD_METHOD_DIANA_METHOD_H
 
-#include "compress/vector-compressor.h"
+#include "codec/message.h"
 #include "method/method.h"
 
 namespace airgrad {
 
-/**
- * \brief DIANA (Mishchenko, Gorbunov, Takac, Richtarik, arXiv 1901.09269): D = g - h;
- * Q = Quant_p(D) per block; staged h' = h + alpha Q; send Q. Not applied: h stays.
- */
-class DianaWorkerCodec : public WorkerCodec
-{
-  public:
-    DianaWorkerCodec(const VectorCompressor::Options& quantizer, double alpha, IndexCoding coding,
-                     Eigen::Index dim, uint64_t seed);
-    void Encode(const Eigen::Ref<const Eigen::VectorXd>& model,
-                const Eigen::Ref<const Eigen::VectorXd>& gradient,
-                const MessageHeader& header,
-                std::vector<uint8_t>& out) override;
-    void Resolve(bool applied) override;
-    std::vector<const Eigen::VectorXd*> Mirrored() const override { return {&m_shift}; }
-
-  private:
-    VectorCompressor m_quantizer;
-    double m_alpha;
-    IndexCoding m_coding;
-    Eigen::VectorXd m_shift; ///< h_m
-    Eigen::VectorXd m_staged;
-    Eigen::VectorXd m_difference;
-    CompressedVector m_compressed;
-    bool m_pending = false;
-};
+/// DIANA's worker is Ef21WorkerCodec with a quantizer and alpha = 1/(1 + omega) (ef21-method.h).
 
 /**
  * \brief Server side of DIANA: g_hat = (sum_m h_m + sum_applied Q_m) / M; v <- momentum v + g_hat;

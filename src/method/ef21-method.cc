@@ -5,9 +5,10 @@
 namespace airgrad {
 
 Ef21WorkerCodec::Ef21WorkerCodec(const VectorCompressor::Options& options, IndexCoding coding,
-                                 Eigen::Index dim, uint64_t seed)
+                                 Eigen::Index dim, uint64_t seed, double alpha)
     : m_compressor(options, dim, seed),
       m_coding(coding),
+      m_alpha(alpha),
       m_estimate(Eigen::VectorXd::Zero(dim)),
       m_staged(dim),
       m_difference(dim)
@@ -23,7 +24,7 @@ Ef21WorkerCodec::Encode(const Eigen::Ref<const Eigen::VectorXd>& /*model*/,
     m_difference = gradient - m_estimate;
     m_compressor.Apply(m_difference, m_compressed);
     m_staged = m_estimate;
-    m_compressed.AddTo(m_staged);
+    m_compressed.AddTo(m_staged, m_alpha);
     EncodeCompressed(header, m_compressed, out, m_coding);
     m_pending = true;
 }

@@ -8,14 +8,15 @@ namespace airgrad {
 
 /**
  * \brief EF21 (Richtarik, Sokolov, Fatkhullin, NeurIPS 2021): c = C(g - g_hat); staged
- * g_hat' = g_hat + c; send c. The server mirrors every g_hat_m and steps along their mean.
+ * g_hat' = g_hat + alpha c; send c. The server mirrors every g_hat_m and steps along their mean.
  * Not applied: g_hat stays (the next round codes afresh against the shared g_hat).
+ * With a quantizer and alpha = 1/(1 + omega) this is also DIANA's worker (shift h = g_hat).
  */
 class Ef21WorkerCodec : public WorkerCodec
 {
   public:
     Ef21WorkerCodec(const VectorCompressor::Options& options, IndexCoding coding, Eigen::Index dim,
-                    uint64_t seed);
+                    uint64_t seed, double alpha = 1.0);
     void Encode(const Eigen::Ref<const Eigen::VectorXd>& model,
                 const Eigen::Ref<const Eigen::VectorXd>& gradient,
                 const MessageHeader& header,
@@ -26,6 +27,7 @@ class Ef21WorkerCodec : public WorkerCodec
   private:
     VectorCompressor m_compressor;
     IndexCoding m_coding;
+    double m_alpha;
     Eigen::VectorXd m_estimate; ///< g_hat
     Eigen::VectorXd m_staged;
     Eigen::VectorXd m_difference;

@@ -1,6 +1,6 @@
 #include "method/lag-method.h"
 
-#include <numeric>
+#include <stdexcept>
 
 namespace airgrad {
 
@@ -8,11 +8,10 @@ LagWorkerCodec::LagWorkerCodec(Eigen::Index dim, double xi, int history, double 
                                ValueFormat format, bool skipSilently)
     : m_scale(xi / (step * step * workers * workers)),
       m_skipSilently(skipSilently),
-      m_history(static_cast<size_t>(history)),
       m_format(format),
       m_lastSent(Eigen::VectorXd::Zero(dim)),
       m_staged(dim),
-      m_previousModel(dim)
+      m_changes(dim, history)
 {
 }
 
@@ -23,19 +22,10 @@ LagWorkerCodec::Encode(const Eigen::Ref<const Eigen::VectorXd>& model,
                        std::vector<uint8_t>& out)
 {
     m_pending = false;
-    if (m_hasPrevious)
-    {
-        m_changes.push_front((model - m_previousModel).squaredNorm());
-        if (m_changes.size() > m_history)
-        {
-            m_changes.pop_back();
-        }
-    }
-    m_previousModel = model;
-    m_hasPrevious = true;
+    m_changes.Observe(model);
     if (m_hasSent)
     {
-        const double budget = m_scale * std::accumulate(m_changes.begin(), m_changes.end(), 0.0);
+        const double budget = m_scale * m_changes.Sum();
         if ((gradient - m_lastSent).squaredNorm() <= budget)
         {
             // Lazy round: the server reuses the last gradient. A header-only message lets it close
@@ -77,21 +67,25 @@ LagWorkerCodec::Resolve(bool applied)
 LagServerCodec::LagServerCodec(Eigen::Index dim, double step, int workers)
     : DirectionServerCodec(dim, step),
       m_last(static_cast<size_t>(workers), Eigen::VectorXd::Zero(dim)),
-      m_sum(Eigen::VectorXd::Zero(dim)),
-      m_decoded(dim)
+      m_sum(Eigen::VectorXd::Zero(dim))
 {
 }
 
 void
 LagServerCodec::Accept(uint32_t worker, const uint8_t* data, size_t size)
 {
-    if (ReadHeader(data, size).type == MessageType::kSparse)
+    DecodeCompressed(data, size, m_decoded);
+    if (m_decoded.kind != CompressedVector::Kind::kDense)
     {
-        return; // a lazy round's header-only message
+        return; // a lazy round's header-only message: the server reuses the last gradient
     }
-    DecodeDense(data, size, m_decoded);
-    m_sum += m_decoded - m_last[worker];
-    m_last[worker] = m_decoded;
+    if (m_decoded.dimension != m_sum.size())
+    {
+        throw std::runtime_error("lag update of the wrong dimension");
+    }
+    const auto g = m_decoded.values.head(m_decoded.dimension);
+    m_sum += g - m_last[worker];
+    m_last[worker] = g;
 }
 
 void

@@ -1,9 +1,8 @@
 #ifndef AIRGRAD_METHOD_LAG_METHOD_H
 #define AIRGRAD_METHOD_LAG_METHOD_H
 
+#include "method/iterate-history.h"
 #include "method/method.h"
-
-#include <deque>
 
 namespace airgrad {
 
@@ -28,14 +27,11 @@ class LagWorkerCodec : public WorkerCodec
   private:
     double m_scale; ///< xi / (step^2 M^2)
     bool m_skipSilently;
-    size_t m_history;
     ValueFormat m_format;
     Eigen::VectorXd m_lastSent;
     Eigen::VectorXd m_staged;
-    Eigen::VectorXd m_previousModel;
-    std::deque<double> m_changes; ///< the last D squared model changes, newest first
+    IterateHistory m_changes;
     bool m_hasSent = false;
-    bool m_hasPrevious = false;
     bool m_pending = false;
 };
 
@@ -55,7 +51,7 @@ class LagServerCodec : public DirectionServerCodec
   private:
     std::vector<Eigen::VectorXd> m_last;
     Eigen::VectorXd m_sum;
-    Eigen::VectorXd m_decoded;
+    CompressedVector m_decoded;
 };
 
 } // namespace airgrad

@@ -259,8 +259,8 @@ Table()
         {{"diana", "DIANA (Mishchenko et al. 2019): quantized gradient differences against learned "
                    "shifts; l2 or l_inf blocks, optional momentum; proximal with problem.l1"},
          [](const MethodSpec& s, const MethodContext& c) {
-             return std::make_unique<DianaWorkerCodec>(Compressor(s, c.dim), DianaAlpha(s, c.dim), s.index,
-                                                       c.dim, WorkerSeed(c));
+             return std::make_unique<Ef21WorkerCodec>(Compressor(s, c.dim), s.index, c.dim, WorkerSeed(c),
+                                                      DianaAlpha(s, c.dim));
          },
          [](const MethodSpec& s, const MethodContext& c) {
              return std::make_unique<DianaServerCodec>(c.dim, c.step, c.workers, DianaAlpha(s, c.dim),

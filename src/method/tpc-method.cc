@@ -1,9 +1,6 @@
 #include "method/tpc-method.h"
 
-#include <Eigen/Cholesky>
-
 #include <cmath>
-#include <numeric>
 #include <stdexcept>
 
 namespace airgrad {
@@ -82,7 +79,10 @@ TpcWorkerCodec::TpcWorkerCodec(const Options& options, Eigen::Index dim, uint64_
       m_history(dim, options.order),
       m_estimate(dim),
       m_residual(dim),
-      m_previousModel(dim)
+      m_changes(dim, options.history),
+      m_gram(options.order, options.order),
+      m_rhs(options.order),
+      m_solver(options.order)
 {
 }
 
@@ -92,16 +92,7 @@ TpcWorkerCodec::Encode(const Eigen::Ref<const Eigen::VectorXd>& model,
                        const MessageHeader& header,
                        std::vector<uint8_t>& out)
 {
-    if (m_hasPrevious)
-    {
-        m_changes.push_front((model - m_previousModel).squaredNorm());
-        if (m_changes.size() > static_cast<size_t>(m_options.history))
-        {
-            m_changes.pop_back();
-        }
-    }
-    m_previousModel = model;
-    m_hasPrevious = true;
+    m_changes.Observe(model);
     const ValueFormat f = m_options.residual.format;
     bool sendResidual = true;
     if (!m_history.Full())
@@ -113,19 +104,17 @@ TpcWorkerCodec::Encode(const Eigen::Ref<const Eigen::VectorXd>& model,
     else
     {
         const int p = m_history.Order();
-        Eigen::MatrixXd gram(p, p);
-        Eigen::VectorXd rhs(p);
         for (int i = 0; i < p; ++i)
         {
-            rhs(i) = m_history.At(i).dot(gradient);
+            m_rhs(i) = m_history.At(i).dot(gradient);
             for (int j = 0; j <= i; ++j)
             {
-                gram(i, j) = gram(j, i) = m_history.At(i).dot(m_history.At(j));
+                m_gram(i, j) = m_gram(j, i) = m_history.At(i).dot(m_history.At(j));
             }
         }
-        const double ridge = m_options.ridge * std::max(gram.trace() / p, 1e-300);
-        gram.diagonal().array() += ridge;
-        m_coefficients = gram.ldlt().solve(rhs);
+        const double ridge = m_options.ridge * std::max(m_gram.trace() / p, 1e-300);
+        m_gram.diagonal().array() += ridge;
+        m_coefficients = m_solver.compute(m_gram).solve(m_rhs);
         for (int i = 0; i < p; ++i)
         {
             const double a = std::isfinite(m_coefficients(i)) ? m_coefficients(i) : 0.0;
@@ -146,7 +135,7 @@ TpcWorkerCodec::Encode(const Eigen::Ref<const Eigen::VectorXd>& model,
         {
             const double scale = m_options.xi / (m_options.step * m_options.step * m_options.workers *
                                                  m_options.workers);
-            sendResidual = r2 > scale * std::accumulate(m_changes.begin(), m_changes.end(), 0.0);
+            sendResidual = r2 > scale * m_changes.Sum();
             break;
         }
         }

@@ -2,9 +2,10 @@
 #define AIRGRAD_METHOD_TPC_METHOD_H
 
 #include "compress/vector-compressor.h"
+#include "method/iterate-history.h"
 #include "method/method.h"
 
-#include <deque>
+#include <Eigen/Cholesky>
 #include <memory>
 
 namespace airgrad {
@@ -77,9 +78,10 @@ class TpcWorkerCodec : public WorkerCodec
     Eigen::VectorXd m_coefficients;
     Eigen::VectorXd m_estimate; ///< staged g_hat
     Eigen::VectorXd m_residual;
-    Eigen::VectorXd m_previousModel;
-    std::deque<double> m_changes;
-    bool m_hasPrevious = false;
+    IterateHistory m_changes;
+    Eigen::MatrixXd m_gram;          ///< P x P normal equations, sized once
+    Eigen::VectorXd m_rhs;
+    Eigen::LDLT<Eigen::MatrixXd> m_solver;
     CompressedVector m_compressed;
     std::vector<uint8_t> m_inner;
     bool m_pending = false;

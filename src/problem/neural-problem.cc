@@ -141,28 +141,12 @@ NeuralProblem::Gradient(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<E
 }
 
 void
-NeuralProblem::Gather(const std::vector<Eigen::Index>& rows) const
-{
-    const auto b = static_cast<Eigen::Index>(rows.size());
-    if (m_batchFeatures.rows() != b)
-    {
-        m_batchFeatures.resize(b, m_data.Features()); // once per batch size
-        m_batchLabels.resize(b);
-    }
-    for (Eigen::Index i = 0; i < b; ++i)
-    {
-        m_batchFeatures.row(i) = m_data.features.row(rows[static_cast<size_t>(i)]);
-        m_batchLabels(i) = m_data.labels(rows[static_cast<size_t>(i)]);
-    }
-}
-
-void
 NeuralProblem::GradientRows(const Eigen::Ref<const Eigen::VectorXd>& x,
                             const std::vector<Eigen::Index>& rows,
                             Eigen::Ref<Eigen::VectorXd> out) const
 {
-    Gather(rows);
-    Evaluate(m_batchFeatures, m_batchLabels, x, &m_gradient);
+    Gather(m_data, rows, m_batch);
+    Evaluate(m_batch.features, m_batch.labels, x, &m_gradient);
     out = m_gradient;
 }
 

@@ -47,7 +47,6 @@ class NeuralProblem : public Problem
                     const Eigen::Ref<const Eigen::VectorXd>& labels,
                     const Eigen::Ref<const Eigen::VectorXd>& x,
                     Eigen::VectorXd* gradient) const;
-    void Gather(const std::vector<Eigen::Index>& rows) const;
 
     Dataset m_data;
     int m_classes;
@@ -58,8 +57,7 @@ class NeuralProblem : public Problem
     // Scratch sized for the whole shard, so no call allocates.
     mutable std::vector<Eigen::MatrixXd> m_z;   ///< per layer: pre-activations, then backprop signals
     mutable std::vector<Eigen::MatrixXd> m_a;   ///< per hidden layer: activations
-    mutable Eigen::MatrixXd m_batchFeatures;
-    mutable Eigen::VectorXd m_batchLabels;
+    mutable Dataset m_batch; ///< gathered minibatch rows
     mutable Eigen::VectorXd m_gradient;
 };
 

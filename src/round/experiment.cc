@@ -120,25 +120,23 @@ LoadData(const ExperimentConfig& c)
     return data;
 }
 
+/// `classOf` holds each training sample's class number (empty for regression).
 std::vector<std::vector<Eigen::Index>>
-Partition(const ExperimentConfig& c, const Dataset& train, int classes)
+Partition(const ExperimentConfig& c, Eigen::Index samples, const Eigen::VectorXd& classOf, int classes)
 {
     if (c.partition == "shards")
     {
-        return PartitionShards(train.labels, c.workers, c.labelsPerWorker, c.seed);
+        return PartitionShards(classOf, c.workers, c.labelsPerWorker, c.seed);
     }
     if (c.partition == "dirichlet")
     {
-        // binary labels are +-1: shift them to class numbers for the partition only
-        const Eigen::VectorXd labels =
-            c.problemType == "logistic" ? Eigen::VectorXd((train.labels.array() + 1.0) / 2.0) : train.labels;
-        return PartitionDirichlet(labels, classes, c.workers, c.dirichletAlpha, c.seed);
+        return PartitionDirichlet(classOf, classes, c.workers, c.dirichletAlpha, c.seed);
     }
     if (c.partition == "powerlaw")
     {
-        return PartitionPowerLaw(train.Samples(), c.workers, c.powerLawExponent, c.seed);
+        return PartitionPowerLaw(samples, c.workers, c.powerLawExponent, c.seed);
     }
-    return PartitionIid(train.Samples(), c.workers, c.seed);
+    return PartitionIid(samples, c.workers, c.seed);
 }
 
 } // namespace
@@ -164,7 +162,13 @@ Experiment::Experiment(const ExperimentConfig& config)
                   : scaling == "minmax"    ? Scaling::kMinMax
                                            : Scaling::kNone,
                   data.train, data.test);
-    const auto shards = Partition(config, data.train, m_classes);
+    // Class numbers for partitions and histograms (binary labels are +-1 for the problem).
+    Eigen::VectorXd classOf;
+    if (m_classes > 0)
+    {
+        classOf = type == "logistic" ? Eigen::VectorXd((data.train.labels.array() + 1.0) / 2.0) : data.train.labels;
+    }
+    const auto shards = Partition(config, data.train.Samples(), classOf, m_classes);
     std::vector<const Problem*> views;
     for (const auto& rows : shards)
     {
@@ -172,10 +176,9 @@ Experiment::Experiment(const ExperimentConfig& config)
         if (m_classes > 0)
         {
             std::vector<long long> histogram(static_cast<size_t>(m_classes), 0);
-            for (Eigen::Index i = 0; i < shard.labels.size(); ++i)
+            for (Eigen::Index i : rows)
             {
-                const double y = shard.labels(i);
-                ++histogram[static_cast<size_t>(type == "logistic" ? (y + 1.0) / 2.0 : y)];
+                ++histogram[static_cast<size_t>(classOf(i))];
             }
             m_labelHistograms.push_back(std::move(histogram));
         }

@@ -1,19 +1,13 @@
 #include "airgrad-wifi-driver.h"
 
-#include "model/airgrad-server-app.h"
-#include "model/airgrad-worker-app.h"
-#include "model/compute-energy-model.h"
+#include "round-harness.h"
 
-#include "core/rng.h"
 #include "round/experiment.h"
 
-#include "ns3/basic-energy-source-helper.h"
 #include "ns3/boolean.h"
 #include "ns3/config.h"
 #include "ns3/double.h"
 #include "ns3/inet-socket-address.h"
-#include "ns3/internet-stack-helper.h"
-#include "ns3/ipv4-address-helper.h"
 #include "ns3/mobility-helper.h"
 #include "ns3/mobility-model.h"
 #include "ns3/neighbor-cache-helper.h"
@@ -24,14 +18,12 @@
 #include "ns3/propagation-delay-model.h"
 #include "ns3/propagation-loss-model.h"
 #include "ns3/queue-size.h"
-#include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
 #include "ns3/udp-socket-factory.h"
 #include "ns3/ssid.h"
 #include "ns3/sta-wifi-mac.h"
 #include "ns3/string.h"
-#include "ns3/traffic-control-helper.h"
 #include "ns3/he-configuration.h"
 #include "ns3/ht-configuration.h"
 #include "ns3/uinteger.h"
@@ -57,7 +49,6 @@ namespace airgrad
 namespace
 {
 
-constexpr uint16_t kPort = 9000;
 // Stations never move out of range, so a run of missed beacons is contention, not departure. With
 // ns-3's default (10) dozens of stations disassociate about 1.1 s in; StaWifiMac::Disassociated then
 // switches the PHY off, and the Wi-Fi radio energy model, for which OFF is final, stops counting
@@ -144,145 +135,6 @@ CountAssociated(const NetDeviceContainer& staDevices)
     return n;
 }
 
-/// Everything the traces accumulate; read at the end of each round.
-struct Tally
-{
-    ::airgrad::NetworkCounters counters;
-    double airtimeS = 0.0;       ///< since the simulation began
-    uint64_t airBytes = 0;       ///< since the simulation began
-    double airtimeAtStart = 0.0; ///< at the start of round 1
-    uint64_t airBytesAtStart = 0;
-    double energyAtStart = 0.0;
-    Time start;
-    uint32_t associated = 0;
-    uint32_t warmUpMissing = 0; ///< links still not delivering when the warm-up gave up
-    DeviceEnergyModelContainer radios;
-    std::vector<Ptr<ComputeEnergyModel>> processors;
-    double computeAtStart = 0.0;
-    /// Per station (= worker): cumulative since the simulation began, and at the last round end.
-    struct Station
-    {
-        Tally* tally = nullptr;
-        uint32_t index = 0;
-        double airtimeS = 0.0;
-        uint64_t airBytes = 0;
-        uint64_t uplinkBytes = 0; ///< encoded updates handed to the socket
-        int mcs = -1;
-        double airtimeAtRow = 0.0;
-        uint64_t airBytesAtRow = 0;
-        uint64_t uplinkBytesAtRow = 0;
-        double radioAtRow = 0.0;
-        double computeAtRow = 0.0;
-    };
-    std::vector<Station> stationTallies;
-    std::vector<Ptr<WorkerApp>> apps;
-    ::airgrad::Experiment* experiment = nullptr;
-    ::airgrad::RoundObserver* observer = nullptr;
-    int appliedSinceRow = 0; ///< updates applied since the last metrics row (run.eval_every)
-    int lostSinceRow = 0;
-
-    double RadioEnergyJ() const
-    {
-        double sum = 0.0;
-        for (auto it = radios.Begin(); it != radios.End(); ++it)
-        {
-            sum += (*it)->GetTotalEnergyConsumption();
-        }
-        return sum;
-    }
-
-    /// Classifies every worker's update of `round` and hands the per-worker records on.
-    void OnWorkers(uint32_t round)
-    {
-        const ::airgrad::ExperimentConfig& config = experiment->Config();
-        std::vector<::airgrad::WorkerRecord> records(stationTallies.size());
-        auto radio = radios.Begin();
-        for (size_t m = 0; m < records.size(); ++m, ++radio)
-        {
-            Station& s = stationTallies[m];
-            ::airgrad::WorkerRecord& w = records[m];
-            const WorkerApp& app = *apps[m];
-            if (experiment->GetServer().LastApplied(static_cast<int>(m)) == round)
-            {
-                w.status = "applied";
-            }
-            else if (app.ModelRound() != round)
-            {
-                w.status = "missed-downlink";
-            }
-            else if (app.SkippedRound() == round)
-            {
-                w.status = "skipped";
-            }
-            else
-            {
-                w.status = app.SentRound() == round ? "lost" : "late";
-            }
-            const double radioJ = (*radio)->GetTotalEnergyConsumption();
-            const double computeJ = processors[m]->GetTotalEnergyConsumption();
-            w.uplinkPayloadBits = 8ULL * (s.uplinkBytes - s.uplinkBytesAtRow);
-            w.uplinkAirBytes = s.airBytes - s.airBytesAtRow;
-            w.airtimeS = s.airtimeS - s.airtimeAtRow;
-            w.radioEnergyJ = radioJ - s.radioAtRow;
-            w.computeEnergyJ = computeJ - s.computeAtRow;
-            w.snrDb = config.snrDb.empty() ? std::nan("")
-                                           : config.snrDb[config.snrDb.size() == 1 ? 0 : m];
-            w.mcs = s.mcs;
-            s.uplinkBytesAtRow = s.uplinkBytes;
-            s.airBytesAtRow = s.airBytes;
-            s.airtimeAtRow = s.airtimeS;
-            s.radioAtRow = radioJ;
-            s.computeAtRow = computeJ;
-        }
-        observer->OnWorkers(static_cast<int>(round), records);
-    }
-
-    /// Starts the per-station counts of round 1 where learning starts.
-    void MarkLearningStart()
-    {
-        auto radio = radios.Begin();
-        for (size_t m = 0; m < stationTallies.size(); ++m, ++radio)
-        {
-            Station& s = stationTallies[m];
-            s.uplinkBytesAtRow = s.uplinkBytes;
-            s.airBytesAtRow = s.airBytes;
-            s.airtimeAtRow = s.airtimeS;
-            s.radioAtRow = (*radio)->GetTotalEnergyConsumption();
-            s.computeAtRow = processors[m]->GetTotalEnergyConsumption();
-        }
-    }
-
-    double ComputeEnergyJ() const
-    {
-        double sum = 0.0;
-        for (const auto& p : processors)
-        {
-            sum += p->GetTotalEnergyConsumption();
-        }
-        return sum;
-    }
-};
-
-/// Per-worker compute-time factors: the configured list, log-normal draws, or all 1.
-std::vector<double>
-SpeedFactors(const ::airgrad::ExperimentConfig& c)
-{
-    if (!c.speedFactors.empty())
-    {
-        return c.speedFactors;
-    }
-    std::vector<double> out(static_cast<size_t>(c.workers), 1.0);
-    if (c.speedSigma > 0.0)
-    {
-        ::airgrad::Rng rng = ::airgrad::Rng::Derive(c.seed, 0x5EED5ULL);
-        for (double& f : out)
-        {
-            f = std::exp(c.speedSigma * rng.Normal());
-        }
-    }
-    return out;
-}
-
 } // namespace
 
 WifiRunStats
@@ -290,17 +142,12 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
 {
     const ::airgrad::ExperimentConfig& config = experiment.Config();
     const int workers = experiment.Workers();
-
-    RngSeedManager::SetSeed(1);
-    RngSeedManager::SetRun(config.seed + 1);
+    RoundHarness harness(experiment, observer);
+    const NodeContainer& ap = harness.ap;
+    const NodeContainer& stations = harness.stations;
     // The round deadline, not the MAC, decides what is too late; flow control keeps the queue short.
     Config::SetDefault("ns3::WifiMacQueue::MaxSize", QueueSizeValue(QueueSize("100000p")));
     Config::SetDefault("ns3::WifiMacQueue::MaxDelay", TimeValue(Seconds(1e6)));
-
-    NodeContainer ap;
-    ap.Create(1);
-    NodeContainer stations;
-    stations.Create(static_cast<uint32_t>(workers));
 
     YansWifiPhyHelper phy;
     const std::string band = config.bandGhz == 2.4 ? "BAND_2_4GHZ" : config.bandGhz == 6.0 ? "BAND_6GHZ" : "BAND_5GHZ";
@@ -436,149 +283,58 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         }
     }
 
-    InternetStackHelper internet;
-    internet.Install(ap);
-    internet.Install(stations);
-    Ipv4AddressHelper addresses("10.1.0.0", "255.255.0.0");
-    const Ipv4InterfaceContainer apInterface = addresses.Assign(apDevice);
-    const Ipv4InterfaceContainer staInterfaces = addresses.Assign(staDevices);
-    // The default FqCoDel queue disc would drop long bursts of fragments; the MAC queue suffices.
-    TrafficControlHelper().Uninstall(apDevice);
-    TrafficControlHelper().Uninstall(staDevices);
-
-    Tally tally;
-    tally.experiment = &experiment;
-    tally.observer = &observer;
-    BasicEnergySourceHelper source;
-    // 1 MJ lasts about 10 simulated days of transmitting. Far larger budgets break ns-3: the energy
-    // model's time to depletion, Seconds(energy / (current * voltage)), overflows Time's int64
-    // nanoseconds and every transmission is then marked truncated (no station can associate).
-    source.Set("BasicEnergySourceInitialEnergyJ", DoubleValue(1e6));
-    source.Set("BasicEnergySupplyVoltageV", DoubleValue(config.voltageV));
-    EnergySourceContainer sources = source.Install(stations);
+    harness.InstallInternet(apDevice, staDevices);
+    const Ipv4InterfaceContainer& apInterface = harness.apInterface;
+    const Ipv4InterfaceContainer& staInterfaces = harness.staInterfaces;
+    EnergySourceContainer sources = harness.InstallEnergySources();
     WifiRadioEnergyModelHelper radio;
     radio.Set("TxCurrentA", DoubleValue(config.txCurrentA));
     radio.Set("RxCurrentA", DoubleValue(config.rxCurrentA));
     radio.Set("IdleCurrentA", DoubleValue(config.idleCurrentA));
     radio.Set("CcaBusyCurrentA", DoubleValue(config.idleCurrentA));
-    tally.radios = radio.Install(staDevices, sources);
-    for (uint32_t i = 0; i < sources.GetN(); ++i)
-    {
-        Ptr<ComputeEnergyModel> cpu = CreateObject<ComputeEnergyModel>();
-        cpu->SetAttribute("PowerW", DoubleValue(config.computePowerW));
-        cpu->SetEnergySource(sources.Get(i));
-        sources.Get(i)->AppendDeviceEnergyModel(cpu);
-        tally.processors.push_back(cpu);
-    }
+    const DeviceEnergyModelContainer radios = radio.Install(staDevices, sources);
+    harness.SetRadios(radios);
 
-    tally.stationTallies.resize(staDevices.GetN());
-    for (uint32_t i = 0; i < staDevices.GetN(); ++i)
+    struct StationTrace
     {
-        tally.stationTallies[i].tally = &tally;
-        tally.stationTallies[i].index = i;
-    }
+        RoundHarness* harness;
+        uint32_t station;
+    };
+    std::vector<StationTrace> traces(staDevices.GetN());
     for (uint32_t i = 0; i < staDevices.GetN(); ++i)
     {
         Ptr<WifiPhy> staPhy = DynamicCast<WifiNetDevice>(staDevices.Get(i))->GetPhy();
-        Tally::Station* st = &tally.stationTallies[i];
+        StationTrace* st = &traces[i];
+        *st = {&harness, i};
         staPhy->GetState()->TraceConnectWithoutContext(
             "State",
             MakeBoundCallback(
-                +[](Tally::Station* s, Time, Time duration, WifiPhyState state) {
+                +[](StationTrace* s, Time, Time duration, WifiPhyState state) {
                     if (state == WifiPhyState::TX)
                     {
-                        s->tally->airtimeS += duration.GetSeconds();
-                        s->airtimeS += duration.GetSeconds();
+                        s->harness->AddAirtime(s->station, duration.GetSeconds());
                     }
                 },
                 st));
         staPhy->TraceConnectWithoutContext(
             "PhyTxBegin",
-            MakeBoundCallback(+[](Tally::Station* s, Ptr<const Packet> p, double) {
-                s->tally->airBytes += p->GetSize();
-                s->airBytes += p->GetSize();
+            MakeBoundCallback(+[](StationTrace* s, Ptr<const Packet> p, double) {
+                s->harness->AddAirBytes(s->station, p->GetSize());
             },
                               st));
         staPhy->TraceConnectWithoutContext(
             "PhyTxPsduBegin",
-            MakeBoundCallback(+[](Tally::Station* s, WifiConstPsduMap psdus, WifiTxVector tx, double) {
+            MakeBoundCallback(+[](StationTrace* s, WifiConstPsduMap psdus, WifiTxVector tx, double) {
                 const auto it = psdus.begin();
                 if (it != psdus.end() && it->second->GetHeader(0).IsQosData() &&
                     tx.GetMode().GetModulationClass() >= WIFI_MOD_CLASS_HT)
                 {
-                    s->mcs = tx.GetMode().GetMcsValue();
+                    s->harness->SetMcs(s->station, tx.GetMode().GetMcsValue());
                 }
             },
                               st));
     }
-
-    ::airgrad::Server& server = experiment.GetServer();
-    Ptr<ServerApp> serverApp = CreateObject<ServerApp>();
-    serverApp->SetAttribute("Port", UintegerValue(kPort));
-    serverApp->SetAttribute("DatagramBytes", UintegerValue(static_cast<uint32_t>(config.fragmentBytes)));
-    serverApp->SetAttribute("Rounds", UintegerValue(static_cast<uint32_t>(config.rounds)));
-    serverApp->SetAttribute("RoundDeadline", TimeValue(Seconds(config.roundDeadlineS)));
-    std::vector<Address> workerAddresses;
-    for (int m = 0; m < workers; ++m)
-    {
-        workerAddresses.emplace_back(InetSocketAddress(staInterfaces.GetAddress(m), kPort));
-    }
-    serverApp->Setup(&server, workerAddresses);
-    ap.Get(0)->AddApplication(serverApp);
-    serverApp->SetStartTime(Seconds(0));
-
-    const std::vector<double> speed = SpeedFactors(config);
-    for (int m = 0; m < workers; ++m)
-    {
-        ::airgrad::Worker& worker = experiment.GetWorker(m);
-        Ptr<WorkerApp> app = CreateObject<WorkerApp>();
-        app->SetAttribute("Server", AddressValue(InetSocketAddress(apInterface.GetAddress(0), kPort)));
-        app->SetAttribute("Port", UintegerValue(kPort));
-        app->SetAttribute("DatagramBytes", UintegerValue(static_cast<uint32_t>(config.fragmentBytes)));
-        app->SetAttribute("ComputeTimePerSample",
-                          TimeValue(Seconds(config.secondsPerSample * speed[static_cast<size_t>(m)])));
-        app->SetComputeEnergyModel(tally.processors[static_cast<size_t>(m)]);
-        app->SetWorker(&worker);
-        app->TraceConnectWithoutContext(
-            "UpdateSent",
-            MakeBoundCallback(+[](Tally::Station* s, uint32_t, uint32_t bytes) {
-                s->tally->counters.uplinkPayloadBits += 8ULL * bytes;
-                s->uplinkBytes += bytes;
-            },
-                              &tally.stationTallies[static_cast<size_t>(m)]));
-        tally.apps.push_back(app);
-        stations.Get(static_cast<uint32_t>(m))->AddApplication(app);
-        app->SetStartTime(Seconds(0));
-    }
-
-    serverApp->TraceConnectWithoutContext(
-        "ModelSent",
-        MakeBoundCallback(+[](Tally* t, uint32_t, uint32_t bytes, uint32_t recipients) {
-            t->counters.downlinkPayloadBits += 8ULL * bytes * recipients;
-        },
-                          &tally));
-    serverApp->TraceConnectWithoutContext(
-        "RoundEnded",
-        MakeBoundCallback(+[](Tally* t, uint32_t round, uint32_t applied, uint32_t lost) {
-            ::airgrad::NetworkCounters& c = t->counters;
-            c.simTimeS = (Simulator::Now() - t->start).GetSeconds();
-            c.airtimeS = t->airtimeS - t->airtimeAtStart;
-            c.uplinkAirBytes = t->airBytes - t->airBytesAtStart;
-            c.radioEnergyJ = t->RadioEnergyJ() - t->energyAtStart;
-            c.computeEnergyJ = t->ComputeEnergyJ() - t->computeAtStart;
-            c.energyJ = c.radioEnergyJ + c.computeEnergyJ;
-            t->appliedSinceRow += static_cast<int>(applied);
-            t->lostSinceRow += static_cast<int>(lost);
-            t->OnWorkers(round);
-            const ::airgrad::ExperimentConfig& config = t->experiment->Config();
-            if (static_cast<int>(round) % config.evalEvery == 0 || static_cast<int>(round) == config.rounds)
-            {
-                t->observer->OnRound(t->experiment->Evaluate(static_cast<int>(round), c, t->appliedSinceRow,
-                                                             t->lostSinceRow));
-                t->appliedSinceRow = t->lostSinceRow = 0;
-            }
-        },
-                          &tally));
+    harness.InstallApplications();
 
     WarmUp warmUp;
     warmUp.down.assign(stations.GetN(), 0);
@@ -591,17 +347,8 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         socket->SetRecvCallback(MakeBoundCallback(&WarmUp::Receive, &warmUp, n));
         warmUp.sockets.push_back(socket);
     }
-    auto startLearning = [&]() {
-        tally.start = Simulator::Now();
-        tally.airtimeAtStart = tally.airtimeS;
-        tally.airBytesAtStart = tally.airBytes;
-        tally.energyAtStart = tally.RadioEnergyJ();
-        tally.computeAtStart = tally.ComputeEnergyJ();
-        tally.MarkLearningStart();
-        observer.OnRound(experiment.Evaluate(0, tally.counters, 0, 0));
-        serverApp->StartRounds();
-    };
-
+    uint32_t associated = 0;
+    uint32_t warmUpMissing = 0; // links still not delivering when the warm-up gave up
     Ptr<WifiMac> apMac = DynamicCast<WifiNetDevice>(apDevice.Get(0))->GetMac();
     auto established = [](Ptr<WifiMac> originator, Mac48Address recipient) {
         return originator->GetQosTxop(AC_BE)->GetBaManager()->ExistsAgreementInState(
@@ -618,7 +365,7 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         // agreements and flushes their ARP caches again. Wait for all, then refresh the caches.
         if (Simulator::Now() - warmUpStart > kWarmUpLimit)
         {
-            tally.warmUpMissing = std::max<uint32_t>(1, staDevices.GetN() - CountAssociated(staDevices));
+            warmUpMissing = std::max<uint32_t>(1, staDevices.GetN() - CountAssociated(staDevices));
             Simulator::Stop();
             return;
         }
@@ -655,10 +402,10 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
                 ++missing;
             }
         }
-        tally.warmUpMissing = missing;
+        warmUpMissing = missing;
         if (missing == 0)
         {
-            startLearning();
+            harness.StartLearning();
         }
         else
         {
@@ -670,8 +417,8 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     const Time associationLimit = Seconds(60);
     std::function<void()> waitForAssociation;
     waitForAssociation = [&]() {
-        tally.associated = CountAssociated(staDevices);
-        if (tally.associated == staDevices.GetN())
+        associated = CountAssociated(staDevices);
+        if (associated == staDevices.GetN())
         {
             Simulator::ScheduleNow(runWarmUp);
         }
@@ -687,12 +434,10 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     Simulator::Schedule(MilliSeconds(1), waitForAssociation);
 
     Simulator::Run();
-    const uint32_t associated = tally.associated;
-    const uint32_t roundsDone = server.Round();
     WifiRunStats stats;
     stats.events = Simulator::GetEventCount();
-    stats.learningStartS = tally.start.GetSeconds();
-    for (auto it = tally.radios.Begin(); it != tally.radios.End(); ++it)
+    stats.learningStartS = harness.LearningStart().GetSeconds();
+    for (auto it = radios.Begin(); it != radios.End(); ++it)
     {
         stats.radiosOff += DynamicCast<WifiRadioEnergyModel>(*it)->GetCurrentState() == WifiPhyState::OFF;
     }
@@ -704,18 +449,14 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
                                  " stations associated with the access point within 60 s; "
                                  "reduce network.distance_m or network.workers");
     }
-    if (tally.warmUpMissing > 0)
+    if (warmUpMissing > 0)
     {
-        throw std::runtime_error(std::to_string(tally.warmUpMissing) +
+        throw std::runtime_error(std::to_string(warmUpMissing) +
                                  " Wi-Fi links (or unassociated stations) were still not ready "
                                  "after 60 s of warm-up; reduce network.workers or raise "
                                  "network.snr_db");
     }
-    if (roundsDone < static_cast<uint32_t>(config.rounds))
-    {
-        throw std::runtime_error("the Wi-Fi simulation stopped after round " +
-                                 std::to_string(roundsDone) + " of " + std::to_string(config.rounds));
-    }
+    harness.CheckAllRoundsRan("Wi-Fi");
     return stats;
 }
 

@@ -126,7 +126,7 @@ WorkerApp::HandleRead(Ptr<Socket> socket)
 }
 
 void
-WorkerApp::SetComputeEnergyModel(Ptr<ComputeEnergyModel> model)
+WorkerApp::SetComputeEnergyModel(Ptr<PowerStateEnergyModel> model)
 {
     m_computeEnergy = model;
 }

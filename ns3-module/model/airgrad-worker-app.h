@@ -1,7 +1,7 @@
 #ifndef AIRGRAD_WORKER_APP_H
 #define AIRGRAD_WORKER_APP_H
 
-#include "compute-energy-model.h"
+#include "power-state-energy-model.h"
 #include "message-reassembler.h"
 
 #include "ns3/address.h"
@@ -39,7 +39,7 @@ class WorkerApp : public Application
     /// The core worker this application runs (not owned; must outlive the simulation).
     void SetWorker(::airgrad::Worker* worker);
     /// The processor's energy model: computing from a model's arrival until the update is sent.
-    void SetComputeEnergyModel(Ptr<ComputeEnergyModel> model);
+    void SetComputeEnergyModel(Ptr<PowerStateEnergyModel> model);
     /// Round of the last model received, of the last update sent, of the last round skipped (0: none).
     uint32_t ModelRound() const { return m_modelRound; }
     uint32_t SentRound() const { return m_sentRound; }
@@ -62,7 +62,7 @@ class WorkerApp : public Application
     uint16_t m_port = 0;         ///< local port for the model
     uint32_t m_datagramBytes = 0;
     Time m_computeTimePerSample;
-    Ptr<ComputeEnergyModel> m_computeEnergy;
+    Ptr<PowerStateEnergyModel> m_computeEnergy;
     uint32_t m_modelRound = 0;
     uint32_t m_sentRound = 0;
     uint32_t m_skippedRound = 0;

@@ -1,10 +1,12 @@
-#ifndef AIRGRAD_COMPUTE_ENERGY_MODEL_H
-#define AIRGRAD_COMPUTE_ENERGY_MODEL_H
+#ifndef AIRGRAD_POWER_STATE_ENERGY_MODEL_H
+#define AIRGRAD_POWER_STATE_ENERGY_MODEL_H
 
 #include "ns3/device-energy-model.h"
 #include "ns3/energy-source.h"
 #include "ns3/nstime.h"
 #include "ns3/traced-value.h"
+
+#include <vector>
 
 namespace ns3
 {
@@ -12,32 +14,34 @@ namespace airgrad
 {
 
 /**
- * \brief Energy of a worker's processor: PowerW while computing a gradient, nothing otherwise,
- * drawn from the node's energy source next to the Wi-Fi radio (current = power / voltage).
- * States: 0 idle, 1 computing.
+ * \brief A device that draws a fixed power in each of a few states from the node's energy source
+ * (current = power / supply voltage). A worker's processor is {0 W idle, P W computing}; the
+ * abstract link's radio is {idle, transmitting, receiving}.
  */
-class ComputeEnergyModel : public DeviceEnergyModel
+class PowerStateEnergyModel : public DeviceEnergyModel
 {
   public:
     static TypeId GetTypeId();
-    ComputeEnergyModel();
+    PowerStateEnergyModel();
 
+    /// Power in each state, W; the state is an index into this list and starts at 0.
+    void SetStatePowers(std::vector<double> watts);
     void SetEnergySource(Ptr<EnergySource> source) override;
-    /// Joules spent computing so far (up to now).
+    /// Joules spent so far (up to now).
     double GetTotalEnergyConsumption() const override;
     void ChangeState(int newState) override;
     void HandleEnergyDepletion() override {}
     void HandleEnergyRecharged() override {}
     void HandleEnergyChanged() override {}
-    bool IsComputing() const { return m_computing; }
+    int State() const { return m_state; }
 
   private:
     double DoGetCurrentA() const override;
     void DoDispose() override;
 
     Ptr<EnergySource> m_source;
-    double m_powerW;
-    bool m_computing = false;
+    std::vector<double> m_powerW{0.0};
+    int m_state = 0;
     Time m_since;                        ///< when the current state began
     TracedValue<double> m_totalEnergyJ;  ///< up to m_since
 };

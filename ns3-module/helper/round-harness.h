@@ -1,0 +1,113 @@
+#ifndef AIRGRAD_ROUND_HARNESS_H
+#define AIRGRAD_ROUND_HARNESS_H
+
+// What every network driver shares: the nodes, the IP stack, the energy sources with a processor
+// model per station, the server and worker applications, per-station tallies, and the metrics and
+// workers.csv rows at each round's end. A driver adds devices, radios and their traces.
+
+#include "model/airgrad-server-app.h"
+#include "model/airgrad-worker-app.h"
+#include "model/power-state-energy-model.h"
+
+#include "round/round-record.h"
+
+#include "ns3/device-energy-model-container.h"
+#include "ns3/energy-source-container.h"
+#include "ns3/ipv4-interface-container.h"
+#include "ns3/net-device-container.h"
+#include "ns3/node-container.h"
+
+#include <vector>
+
+namespace airgrad
+{
+class Experiment;
+class RoundObserver;
+} // namespace airgrad
+
+namespace ns3
+{
+namespace airgrad
+{
+
+class RoundHarness
+{
+  public:
+    /// Seeds ns-3 from the run seed and creates the AP node and a station node per worker.
+    RoundHarness(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer);
+
+    NodeContainer ap;
+    NodeContainer stations;
+    Ipv4InterfaceContainer apInterface;
+    Ipv4InterfaceContainer staInterfaces;
+
+    /// IPv4 on the devices (10.1.0.0/16), without a queue disc: the device queue suffices and the
+    /// default FqCoDel would drop long bursts of fragments.
+    void InstallInternet(const NetDeviceContainer& apDevice, const NetDeviceContainer& staDevices);
+    /// A 1 MJ energy source per station at network.voltage_v with the processor's model on it.
+    EnergySourceContainer InstallEnergySources();
+    /// The station radios' energy models, in station order, each on that station's source.
+    void SetRadios(DeviceEnergyModelContainer radios) { m_radios = radios; }
+    /// Server and worker applications, with their traces wired to the tallies.
+    void InstallApplications();
+    /// Round 0's row, then round 1 starts now; counts start here.
+    void StartLearning();
+    /// Simulated time at which round 1 began.
+    Time LearningStart() const { return m_start; }
+
+    /// What a station's radio did, for the driver's traces.
+    void AddAirtime(uint32_t station, double seconds);
+    void AddAirBytes(uint32_t station, uint64_t bytes);
+    void SetMcs(uint32_t station, int mcs) { m_stations[station].mcs = mcs; }
+    /// The SNR workers.csv reports (default: network.snr_db, or nan in distance mode).
+    void SetSnrDb(uint32_t station, double snrDb) { m_stations[station].snrDb = snrDb; }
+
+    /// Throws std::runtime_error naming the last round when fewer than run.rounds rounds ended.
+    void CheckAllRoundsRan(const char* network) const;
+
+  private:
+    struct Station
+    {
+        double airtimeS = 0.0;     ///< since the simulation began
+        uint64_t airBytes = 0;     ///< since the simulation began
+        uint64_t uplinkBytes = 0;  ///< encoded updates handed to the socket
+        int mcs = -1;
+        double snrDb = 0.0;
+        double airtimeAtRow = 0.0; ///< the same at the last round end
+        uint64_t airBytesAtRow = 0;
+        uint64_t uplinkBytesAtRow = 0;
+        double radioAtRow = 0.0;
+        double computeAtRow = 0.0;
+    };
+
+    double RadioEnergyJ() const;
+    double ComputeEnergyJ() const;
+    void OnModelSent(uint32_t bytes, uint32_t recipients);
+    void OnUpdateSent(uint32_t station, uint32_t bytes);
+    void OnRoundEnded(uint32_t round, uint32_t applied, uint32_t lost);
+    /// Classifies every worker's update of `round` and hands the per-worker records on.
+    void OnWorkers(uint32_t round);
+
+    ::airgrad::Experiment& m_experiment;
+    ::airgrad::RoundObserver& m_observer;
+    ::airgrad::NetworkCounters m_counters;
+    DeviceEnergyModelContainer m_radios;
+    std::vector<Ptr<PowerStateEnergyModel>> m_processors;
+    Ptr<ServerApp> m_server;
+    std::vector<Ptr<WorkerApp>> m_apps;
+    std::vector<Station> m_stations;
+    double m_airtimeS = 0.0;
+    uint64_t m_airBytes = 0;
+    Time m_start;
+    double m_airtimeAtStart = 0.0;
+    uint64_t m_airBytesAtStart = 0;
+    double m_radioAtStart = 0.0;
+    double m_computeAtStart = 0.0;
+    int m_appliedSinceRow = 0; ///< updates applied since the last metrics row (run.eval_every)
+    int m_lostSinceRow = 0;
+};
+
+} // namespace airgrad
+} // namespace ns3
+
+#endif

@@ -280,3 +280,73 @@ TEST(Validation, AirtimeOfA100kBUpdateMatchesTheHePpduFormulaWithin5Percent)
 }
 
 } // namespace
+
+// The abstract link against full Wi-Fi for one worker: per round, the worker's airtime (its update's
+// PPDUs and its block acks for the model) and the round's duration.
+#include "helper/network-drivers.h"
+#include "round/experiment.h"
+#include "test-util.h"
+
+namespace airgrad {
+namespace {
+
+struct PerRound
+{
+    double airtimeS = 0.0; ///< the worker's, mean per round
+    double roundS = 0.0;   ///< simulated time, mean per round
+    int mcs = -1;
+};
+
+PerRound
+MeanPerRound(const ExperimentConfig& c)
+{
+    Experiment e(c);
+    Recorder rec;
+    if (c.networkKind == "wifi")
+    {
+        ns3::airgrad::RunWifi(e, rec);
+    }
+    else
+    {
+        ns3::airgrad::RunLink(e, rec);
+    }
+    PerRound out;
+    for (const auto& round : rec.workerRows)
+    {
+        out.airtimeS += round[0].airtimeS / rec.workerRows.size();
+        out.mcs = round[0].mcs;
+    }
+    out.roundS = rec.rows.back().network.simTimeS / c.rounds;
+    for (const RoundRecord& r : rec.rows)
+    {
+        EXPECT_EQ(r.updatesLost, 0) << c.networkKind << " round " << r.round;
+    }
+    return out;
+}
+
+TEST(Validation, TheLinkMatchesWifiAirtimePerRoundWithin15PercentForOneWorker)
+{
+    for (double snr : {5.0, 15.0, 25.0})
+    {
+        ExperimentConfig c = SmallConfig("gd", 1);
+        c.features = 6000; // a 24 kB update in 18 fragments; above the Newton limit, so no slow f*
+        c.samples = 200;
+        c.testSamples = 0;
+        c.rounds = 10;
+        c.snrDb = {snr};
+        c.networkKind = "wifi";
+        const PerRound wifi = MeanPerRound(c);
+        c.networkKind = "link";
+        const PerRound link = MeanPerRound(c);
+        std::cout << "[link vs wifi] SNR " << snr << " dB: MCS wifi " << wifi.mcs << " link " << link.mcs
+                  << "; airtime per round wifi " << wifi.airtimeS * 1e3 << " ms, link " << link.airtimeS * 1e3
+                  << " ms (ratio " << link.airtimeS / wifi.airtimeS << "); round wifi " << wifi.roundS * 1e3
+                  << " ms, link " << link.roundS * 1e3 << " ms (ratio " << link.roundS / wifi.roundS << ")\n";
+        EXPECT_EQ(link.mcs, wifi.mcs) << "SNR " << snr;
+        EXPECT_NEAR(link.airtimeS / wifi.airtimeS, 1.0, 0.15) << "SNR " << snr;
+        EXPECT_NEAR(link.roundS / wifi.roundS, 1.0, 0.15) << "SNR " << snr;
+    }
+}
+
+} // namespace
+} // namespace airgrad

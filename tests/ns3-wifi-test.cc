@@ -1,6 +1,6 @@
 #include "test-util.h"
 
-#include "helper/airgrad-wifi-driver.h"
+#include "helper/network-drivers.h"
 #include "method/method-factory.h"
 #include "round/experiment.h"
 #include "round/round-engine.h"
@@ -273,7 +273,7 @@ TEST(WifiDriver, FiftyStationsKeepEveryRadioEnergyModelCounting)
     c.snrDb = {25.0};
     Experiment e(c);
     Recorder rec;
-    const ns3::airgrad::WifiRunStats stats = ns3::airgrad::RunWifi(e, rec);
+    const ns3::airgrad::NetworkRunStats stats = ns3::airgrad::RunWifi(e, rec);
     EXPECT_EQ(stats.radiosOff, 0U);
     for (const RoundRecord& r : rec.rows)
     {

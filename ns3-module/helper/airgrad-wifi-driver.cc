@@ -1,4 +1,4 @@
-#include "airgrad-wifi-driver.h"
+#include "network-drivers.h"
 
 #include "round-harness.h"
 
@@ -54,16 +54,6 @@ namespace
 // switches the PHY off, and the Wi-Fi radio energy model, for which OFF is final, stops counting
 // although the station re-associates and keeps transmitting.
 constexpr uint32_t kMaxMissedBeacons = 100000;
-constexpr double kNoiseFigureDb = 7.0;  // ns-3's default
-
-/// Received power giving `snrDb` over `widthMhz`, with thermal noise as ns-3 computes it
-/// (k T B at 290 K) plus the noise figure.
-double
-ReceivedPowerForSnrDbm(double snrDb, int widthMhz)
-{
-    const double noiseW = 1.3803e-23 * 290.0 * widthMhz * 1e6;
-    return 10.0 * std::log10(noiseW * 1e3) + kNoiseFigureDb + snrDb;
-}
 constexpr uint16_t kWarmUpPort = 9;
 const Time kWarmUpGap = MilliSeconds(50);
 const Time kWarmUpStagger = MilliSeconds(2); // uplink warm-ups sent at once collide and fail
@@ -137,7 +127,7 @@ CountAssociated(const NetDeviceContainer& staDevices)
 
 } // namespace
 
-WifiRunStats
+NetworkRunStats
 RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
 {
     const ::airgrad::ExperimentConfig& config = experiment.Config();
@@ -146,7 +136,8 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     const NodeContainer& ap = harness.ap;
     const NodeContainer& stations = harness.stations;
     // The round deadline, not the MAC, decides what is too late; flow control keeps the queue short.
-    Config::SetDefault("ns3::WifiMacQueue::MaxSize", QueueSizeValue(QueueSize("100000p")));
+    Config::SetDefault("ns3::WifiMacQueue::MaxSize",
+                       QueueSizeValue(QueueSize(std::to_string(config.queuePackets) + "p")));
     Config::SetDefault("ns3::WifiMacQueue::MaxDelay", TimeValue(Seconds(1e6)));
 
     YansWifiPhyHelper phy;
@@ -171,15 +162,9 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     }
     if (config.snrDb.empty())
     {
-        // Log-distance path loss; the reference loss defaults to free space at 1 m at the band's
-        // lower edge (at 5.15 GHz that is ns-3's own default, 46.6777 dB).
-        const double frequencyHz = config.bandGhz == 2.4 ? 2.4e9 : config.bandGhz == 6.0 ? 5.95e9 : 5.15e9;
-        const double referenceLossDb = config.referenceLossDb >= 0.0
-                                           ? config.referenceLossDb
-                                           : 20.0 * std::log10(4.0 * M_PI * frequencyHz / 299792458.0);
         Ptr<LogDistancePropagationLossModel> pathLoss = CreateObject<LogDistancePropagationLossModel>();
         pathLoss->SetAttribute("Exponent", DoubleValue(config.pathLossExponent));
-        pathLoss->SetAttribute("ReferenceLoss", DoubleValue(referenceLossDb));
+        pathLoss->SetAttribute("ReferenceLoss", DoubleValue(ReferenceLossDb(config)));
         loss = pathLoss;
     }
     else
@@ -255,18 +240,9 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     MobilityHelper mobility;
     Ptr<ListPositionAllocator> positions = CreateObject<ListPositionAllocator>();
     positions->Add(Vector(0.0, 0.0, 0.0));
-    ::airgrad::Rng placement = ::airgrad::Rng::Derive(config.seed, 0x91ACEULL);
-    for (int m = 0; m < workers; ++m)
+    for (const Vector& position : StationPositions(config))
     {
-        double angle = 2.0 * M_PI * m / workers;
-        double distance = config.distancesM.empty() ? config.distanceM : config.distancesM[static_cast<size_t>(m)];
-        if (config.placement == "disc")
-        {
-            angle = 2.0 * M_PI * placement.Uniform01();
-            distance *= std::sqrt(placement.Uniform01()); // uniform over the disc's area
-            distance = std::max(distance, 0.1);
-        }
-        positions->Add(Vector(distance * std::cos(angle), distance * std::sin(angle), 0.0));
+        positions->Add(position);
     }
     mobility.SetPositionAllocator(positions);
     mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
@@ -434,7 +410,7 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     Simulator::Schedule(MilliSeconds(1), waitForAssociation);
 
     Simulator::Run();
-    WifiRunStats stats;
+    NetworkRunStats stats;
     stats.events = Simulator::GetEventCount();
     stats.learningStartS = harness.LearningStart().GetSeconds();
     for (auto it = radios.Begin(); it != radios.End(); ++it)

@@ -8,11 +8,13 @@
 #include "ns3/inet-socket-address.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
+#include "ns3/net-device-queue-interface.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/traffic-control-helper.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -49,6 +51,41 @@ SpeedFactors(const ::airgrad::ExperimentConfig& c)
 
 } // namespace
 
+double
+ReceivedPowerForSnrDbm(double snrDb, double widthMhz)
+{
+    const double noiseW = 1.3803e-23 * 290.0 * widthMhz * 1e6;
+    return 10.0 * std::log10(noiseW * 1e3) + kNoiseFigureDb + snrDb;
+}
+
+double
+ReferenceLossDb(const ::airgrad::ExperimentConfig& config)
+{
+    const double frequencyHz = config.bandGhz == 2.4 ? 2.4e9 : config.bandGhz == 6.0 ? 5.95e9 : 5.15e9;
+    return config.referenceLossDb >= 0.0 ? config.referenceLossDb
+                                         : 20.0 * std::log10(4.0 * M_PI * frequencyHz / 299792458.0);
+}
+
+std::vector<Vector>
+StationPositions(const ::airgrad::ExperimentConfig& config)
+{
+    std::vector<Vector> out;
+    ::airgrad::Rng placement = ::airgrad::Rng::Derive(config.seed, 0x91ACEULL);
+    for (int m = 0; m < config.workers; ++m)
+    {
+        double angle = 2.0 * M_PI * m / config.workers;
+        double distance = config.distancesM.empty() ? config.distanceM : config.distancesM[static_cast<size_t>(m)];
+        if (config.placement == "disc")
+        {
+            angle = 2.0 * M_PI * placement.Uniform01();
+            distance *= std::sqrt(placement.Uniform01()); // uniform over the disc's area
+            distance = std::max(distance, 0.1);
+        }
+        out.emplace_back(distance * std::cos(angle), distance * std::sin(angle), 0.0);
+    }
+    return out;
+}
+
 RoundHarness::RoundHarness(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     : m_experiment(experiment),
       m_observer(observer)
@@ -74,8 +111,17 @@ RoundHarness::InstallInternet(const NetDeviceContainer& apDevice, const NetDevic
     Ipv4AddressHelper addresses("10.1.0.0", "255.255.0.0");
     apInterface = addresses.Assign(apDevice);
     staInterfaces = addresses.Assign(staDevices);
-    TrafficControlHelper().Uninstall(apDevice);
-    TrafficControlHelper().Uninstall(staDevices);
+    for (const NetDeviceContainer* devices : {&apDevice, &staDevices})
+    {
+        for (uint32_t i = 0; i < devices->GetN(); ++i)
+        {
+            // Only devices with a queue interface got a queue disc (Ipv4AddressHelper::Assign).
+            if (devices->Get(i)->GetObject<NetDeviceQueueInterface>())
+            {
+                TrafficControlHelper().Uninstall(devices->Get(i));
+            }
+        }
+    }
 }
 
 EnergySourceContainer

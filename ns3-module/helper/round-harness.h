@@ -16,12 +16,14 @@
 #include "ns3/ipv4-interface-container.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
+#include "ns3/vector.h"
 
 #include <vector>
 
 namespace airgrad
 {
 class Experiment;
+struct ExperimentConfig;
 class RoundObserver;
 } // namespace airgrad
 
@@ -29,6 +31,17 @@ namespace ns3
 {
 namespace airgrad
 {
+
+/// ns-3's default receiver noise figure, dB.
+constexpr double kNoiseFigureDb = 7.0;
+/// Received power giving `snrDb` over `widthMhz`, with thermal noise as ns-3 computes it
+/// (k T B at 290 K) plus the noise figure, dBm.
+double ReceivedPowerForSnrDbm(double snrDb, double widthMhz);
+/// Log-distance reference loss at 1 m: network.reference_loss_db, or free space at the band's
+/// lower edge (at 5.15 GHz that is ns-3's own default, 46.6777 dB), dB.
+double ReferenceLossDb(const ::airgrad::ExperimentConfig& config);
+/// Station positions around the AP at the origin (circle, or seeded uniform draws in a disc), m.
+std::vector<Vector> StationPositions(const ::airgrad::ExperimentConfig& config);
 
 class RoundHarness
 {

@@ -2,7 +2,7 @@
 
 #include "cli/progress.h"
 #include "cli/sweep.h"
-#include "helper/airgrad-wifi-driver.h"
+#include "helper/network-drivers.h"
 #include "method/method-factory.h"
 #include "round/experiment.h"
 #include "round/metrics-writer.h"
@@ -58,7 +58,9 @@ PrintList()
               << "  logistic      L2-regularised binary logistic regression on synthetic data\n"
               << "network kinds (network.kind):\n"
               << "  ideal         every message arrives at once: no time, loss, airtime or energy\n"
-              << "  wifi          ns-3 802.11ax at 5 GHz: an AP (server) and one station per worker\n";
+              << "  wifi          ns-3 Wi-Fi (802.11ax/ac/n): an AP (server) and one station per worker\n"
+              << "  link          the abstract link: per-worker rate, error rate and overhead from the same\n"
+              << "                channel keys, shared serially, by TDMA or by FDMA; far faster than wifi\n";
 }
 
 /// Sends each record to several observers.
@@ -185,17 +187,21 @@ Run(int argc, char** argv)
 
     CsvMetricsWriter csv((out / "metrics.csv").string());
     CsvWorkersWriter workersCsv((out / "workers.csv").string());
-    const bool wifi = config.networkKind == "wifi";
-    ProgressReporter progress(config.rounds, wifi);
+    const bool simulated = config.networkKind != "ideal";
+    ProgressReporter progress(config.rounds, simulated);
     Fanout fanout({&csv, &workersCsv, &progress});
     std::cerr << "airgrad: " << config.name << ": " << config.method.name << " on " << config.problemType
               << " (d = " << experiment->Dimension() << ", M = " << config.workers << ") over "
               << config.networkKind << ", " << config.rounds << " rounds -> " << out.string() << "\n";
     const auto roundsStarted = std::chrono::steady_clock::now();
-    ns3::airgrad::WifiRunStats wifiStats;
-    if (wifi)
+    ns3::airgrad::NetworkRunStats networkStats;
+    if (config.networkKind == "wifi")
     {
-        wifiStats = ns3::airgrad::RunWifi(*experiment, fanout);
+        networkStats = ns3::airgrad::RunWifi(*experiment, fanout);
+    }
+    else if (config.networkKind == "link")
+    {
+        networkStats = ns3::airgrad::RunLink(*experiment, fanout);
     }
     else
     {
@@ -239,12 +245,12 @@ Run(int argc, char** argv)
     timing.Add("setup_wall_s", wall - simulationWall)
         .Add("rounds_wall_s", simulationWall)
         .Add("rounds_per_wall_s", static_cast<double>(config.rounds) / simulationWall);
-    if (wifi)
+    if (simulated)
     {
-        timing.Add("ns3_events", static_cast<long long>(wifiStats.events))
-            .Add("ns3_events_per_wall_s", static_cast<double>(wifiStats.events) / simulationWall)
-            .Add("learning_start_sim_s", wifiStats.learningStartS)
-            .Add("radio_energy_models_off", static_cast<long long>(wifiStats.radiosOff));
+        timing.Add("ns3_events", static_cast<long long>(networkStats.events))
+            .Add("ns3_events_per_wall_s", static_cast<double>(networkStats.events) / simulationWall)
+            .Add("learning_start_sim_s", networkStats.learningStartS)
+            .Add("radio_energy_models_off", static_cast<long long>(networkStats.radiosOff));
     }
     JsonObject run;
     run.Add("airgrad_version", AIRGRAD_VERSION)

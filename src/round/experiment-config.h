@@ -50,7 +50,7 @@ struct ExperimentConfig
     double dirichletAlpha = 0.5;
     double powerLawExponent = 1.0;
     // [network]
-    std::string networkKind = "ideal"; ///< ideal | wifi
+    std::string networkKind = "ideal"; ///< ideal | wifi | link
     int workers = 10;
     int channelWidthMhz = 20;
     double distanceM = 10.0;
@@ -74,6 +74,12 @@ struct ExperimentConfig
     double rxCurrentA = 0.313;
     double idleCurrentA = 0.273;
     double voltageV = 3.0;
+    int queuePackets = 100000;        ///< frames per transmit queue (Wi-Fi MAC queue, link device queue)
+    std::string linkRate = "mcs";     ///< link: mcs (802.11 MCS table, ideal choice) | shannon
+    double shannonGapDb = 3.0;        ///< link, shannon: SNR gap to capacity
+    std::string linkSharing = "serial"; ///< link: serial | tdma | fdma
+    double tdmaSlotMs = 4.0;          ///< link, tdma: slot length
+    double linkOverheadUs = -1.0;     ///< link: medium time per transmission beyond the PPDU; < 0 = auto
     // [codec]
     ValueFormat modelValues = ValueFormat::kFloat32;
     // [compute]

@@ -443,9 +443,11 @@ Rules()
              c.powerLawExponent = ParseReal(k, v, 0.0, true, 10.0, true);
          }},
         {{"network.kind", "ideal", "",
-          "ideal (no time, no loss) | wifi (ns-3 802.11ax, 5 GHz, one AP and a station per worker)"},
+          "ideal (no time, no loss) | wifi (ns-3 Wi-Fi: one AP and a station per worker) | link "
+          "(the abstract link: an ns-3 device with a rate, error rate and overhead per worker from "
+          "the same channel keys, tens of times faster than wifi)"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
-             c.networkKind = ParseChoice(k, v, {"ideal", "wifi"});
+             c.networkKind = ParseChoice(k, v, {"ideal", "wifi", "link"});
          }},
         {{"network.workers", "10", "workers", "number of workers M"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
@@ -561,6 +563,43 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.voltageV = ParseReal(k, v, 0.0, false, 1000.0, true);
          }},
+        {{"network.queue_packets", "100000", "frames",
+          "frames each transmit queue holds (Wi-Fi: the MAC queue; link: each device queue); a "
+          "frame arriving at a full queue is dropped"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.queuePackets = static_cast<int>(ParseInt(k, v, 1, 10000000));
+         }},
+        {{"network.link_rate", "mcs", "",
+          "link: mcs (the standard's MCS table, chosen per worker as ns-3's IdealWifiManager "
+          "would, PPDU durations and frame error rates from ns-3's Wi-Fi PHY and error model) | "
+          "shannon (rate = width log2(1 + SNR / gap), error free)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.linkRate = ParseChoice(k, v, {"mcs", "shannon"});
+         }},
+        {{"network.shannon_gap_db", "3", "dB", "link, shannon: SNR gap to capacity, >= 0"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.shannonGapDb = ParseReal(k, v, 0.0, true, 30.0, true);
+         }},
+        {{"network.link_sharing", "serial", "",
+          "link: serial (one transmission at a time on the whole channel, queues served round "
+          "robin: contention without collisions) | tdma (frames of M + 1 slots of tdma_slot_ms: "
+          "the AP's, then one per worker) | fdma (the channel split into M equal sub-channels, one "
+          "per worker for both directions; a sub-channel carries 1/M of the rate at the SNR + "
+          "10 log10 M its share of the transmit power gives)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.linkSharing = ParseChoice(k, v, {"serial", "tdma", "fdma"});
+         }},
+        {{"network.tdma_slot_ms", "4", "ms", "link, tdma: slot length; must hold one frame's PPDU plus overhead"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.tdmaSlotMs = ParseReal(k, v, 0.0, false, 1e4, true);
+         }},
+        {{"network.link_overhead_us", "auto", "us",
+          "link: medium idle time after each exchange (PPDU, SIFS, the receiver's block ack at "
+          "the control rate); auto = AIFS + the mean backoff of 7.5 slots (serial: 16 + 3 x 9 + "
+          "7.5 x 9 = 110.5 us at 5 and 6 GHz), 0 (tdma, fdma)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.linkOverheadUs = v == "auto" ? -1.0 : ParseReal(k, v, 0.0, true, 1e6, true);
+         }},
         {{"codec.model_values", "float32", "",
           "precision of the model the server sends down: float32 | float64"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
@@ -586,7 +625,7 @@ Rules()
              c.secondsPerSample = ParseReal(k, v, 0.0, true, 1e3, true);
          }},
         {{"compute.power_w", "2", "W",
-          "Wi-Fi: processor power while a worker computes its update, drawn from the same energy "
+          "wifi, link: processor power while a worker computes its update, drawn from the same energy "
           "source as the radio (energy_j = radio + compute); 2 W is a phone-class SoC under load"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.computePowerW = ParseReal(k, v, 0.0, true, 1e4, true);
@@ -800,6 +839,14 @@ ResolveScenario(const ScenarioValues& values)
     {
         Reject("network.mcs", std::to_string(c.mcs),
                std::string("0 .. ") + (c.standard == "ac" ? "9" : "7") + " with network.standard = " + c.standard);
+    }
+    if (c.networkKind == "link" && c.fading != "none")
+    {
+        Reject("network.fading", c.fading, "none with network.kind = link (the link has no fading model)");
+    }
+    if (c.networkKind == "link" && c.rateManager == "minstrel")
+    {
+        Reject("network.rate_manager", "minstrel", "ideal | constant with network.kind = link");
     }
     if (!c.speedFactors.empty() && c.speedFactors.size() != static_cast<size_t>(c.workers))
     {

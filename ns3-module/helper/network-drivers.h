@@ -1,0 +1,58 @@
+#ifndef AIRGRAD_NETWORK_DRIVERS_H
+#define AIRGRAD_NETWORK_DRIVERS_H
+
+// Deliberately free of ns-3 headers: the CLI and tests include this without paying for them.
+
+#include <cstdint>
+
+namespace airgrad
+{
+class Experiment;
+class RoundObserver;
+} // namespace airgrad
+
+namespace ns3
+{
+namespace airgrad
+{
+
+/// \brief What a network run cost the simulator.
+struct NetworkRunStats
+{
+    uint64_t events = 0;         ///< ns-3 events executed, association and warm-up included
+    double learningStartS = 0.0; ///< simulated time at which round 1 began, s
+    uint32_t radiosOff = 0;      ///< Wi-Fi: station radio energy models in the OFF state at the end (they stop counting)
+};
+
+/**
+ * \brief Runs an experiment's rounds over ns-3 Wi-Fi: one 802.11ax access point (the server) and
+ * a station per worker at network.distance_m on a circle, 5 GHz, network.channel_width_mhz,
+ * log-distance path loss (exponent 3, 46.68 dB at 1 m), the ideal rate manager, UDP with
+ * application-level fragmentation, and a Wi-Fi radio energy model per station.
+ *
+ * Rounds start once every station has associated; sim_time_s, airtime, air bytes and energy count
+ * from that moment. Airtime is the sum of the worker radios' TX state durations; uplink air bytes
+ * the sizes of the PSDUs they transmit (MAC/IP/UDP headers and retries included); energy their
+ * radio energy only. Reports round 0 and every round to `observer`.
+ * Throws std::runtime_error when the stations do not associate within 10 simulated seconds.
+ */
+NetworkRunStats RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer);
+
+/**
+ * \brief Runs an experiment's rounds over the abstract link (network.kind = link): the same
+ * nodes, IP stack, applications and energy sources as RunWifi, but each station has a
+ * LinkNetDevice on one LinkChannel. Per worker, the SNR (network.snr_db, or from distance as
+ * RunWifi computes the received power) gives the MCS (as ns-3's IdealWifiManager chooses it) or
+ * a Shannon rate; PPDU durations and frame error rates come from ns-3's Wi-Fi PHY and its
+ * table-based error model; the medium is shared serially, by TDMA or by FDMA
+ * (network.link_sharing). Airtime, air bytes and energy are counted as in RunWifi; a station's
+ * radio draws the transmit current while it sends, the receive current while a PPDU for it is
+ * on the air and the idle current otherwise (it does not overhear others' frames).
+ * Learning starts at once: the link needs no association.
+ */
+NetworkRunStats RunLink(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer);
+
+} // namespace airgrad
+} // namespace ns3
+
+#endif

@@ -1,0 +1,217 @@
+#ifndef AIRGRAD_LINK_H
+#define AIRGRAD_LINK_H
+
+#include "power-state-energy-model.h"
+
+#include "ns3/channel.h"
+#include "ns3/mac48-address.h"
+#include "ns3/net-device.h"
+#include "ns3/nstime.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/traced-callback.h"
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <vector>
+
+namespace ns3
+{
+
+class Node;
+class Packet;
+
+namespace airgrad
+{
+
+class LinkChannel;
+
+/**
+ * \brief The abstract link's net device: a queue per peer, and nothing else. The channel decides
+ * when a queue may transmit, how long that takes and which frames survive.
+ * On the access point there is one queue per station; on a station, one queue to the AP.
+ */
+class LinkNetDevice : public NetDevice
+{
+  public:
+    /// A queued frame: an IP packet (MAC framing is added by the channel's size accounting).
+    struct Frame
+    {
+        Ptr<Packet> packet;
+        uint16_t protocol = 0;
+        uint32_t retries = 0;
+    };
+    /// Radio energy states (index into the energy model's powers).
+    enum RadioState
+    {
+        kIdle = 0,
+        kTx = 1,
+        kRx = 2
+    };
+
+    static TypeId GetTypeId();
+    LinkNetDevice();
+
+    /// Connects to the channel; the first device attached is the AP, then station 0, 1, ...
+    void Attach(Ptr<LinkChannel> channel);
+    void SetRadioEnergyModel(Ptr<PowerStateEnergyModel> model) { m_radio = model; }
+    void SetRadioState(RadioState state);
+    /// Frames waiting for `station` (on the AP) or for the AP (on station `station`).
+    std::deque<Frame>& Queue(uint32_t station);
+    /// Hands a received frame up the stack.
+    void Deliver(const Frame& frame, Mac48Address from);
+
+    // NetDevice
+    void SetIfIndex(const uint32_t index) override { m_ifIndex = index; }
+    uint32_t GetIfIndex() const override { return m_ifIndex; }
+    Ptr<Channel> GetChannel() const override;
+    void SetAddress(Address address) override { m_address = Mac48Address::ConvertFrom(address); }
+    Address GetAddress() const override { return m_address; }
+    bool SetMtu(const uint16_t mtu) override;
+    uint16_t GetMtu() const override { return m_mtu; }
+    bool IsLinkUp() const override { return true; }
+    void AddLinkChangeCallback(Callback<void>) override {} // the link never goes down
+    bool IsBroadcast() const override { return true; }
+    Address GetBroadcast() const override { return Mac48Address::GetBroadcast(); }
+    bool IsMulticast() const override { return false; }
+    Address GetMulticast(Ipv4Address) const override { return Mac48Address::GetBroadcast(); }
+    Address GetMulticast(Ipv6Address) const override { return Mac48Address::GetBroadcast(); }
+    bool IsBridge() const override { return false; }
+    bool IsPointToPoint() const override { return false; }
+    bool Send(Ptr<Packet> packet, const Address& dest, uint16_t protocol) override;
+    bool SendFrom(Ptr<Packet> packet, const Address& source, const Address& dest, uint16_t protocol) override;
+    Ptr<Node> GetNode() const override { return m_node; }
+    void SetNode(Ptr<Node> node) override { m_node = node; }
+    bool NeedsArp() const override { return true; }
+    void SetReceiveCallback(NetDevice::ReceiveCallback cb) override { m_rx = cb; }
+    void SetPromiscReceiveCallback(NetDevice::PromiscReceiveCallback) override {}
+    bool SupportsSendFrom() const override { return false; }
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    Ptr<LinkChannel> m_channel;
+    Ptr<Node> m_node;
+    Ptr<PowerStateEnergyModel> m_radio;
+    Mac48Address m_address;
+    uint32_t m_ifIndex = 0;
+    uint16_t m_mtu = 1500;
+    uint32_t m_maxQueuePackets = 0;
+    std::vector<std::deque<Frame>> m_queues;
+    NetDevice::ReceiveCallback m_rx;
+    TracedCallback<Ptr<const Packet>> m_queueDrop;
+};
+
+/**
+ * \brief The abstract link's medium: a star of stations around an access point, each link with
+ * its own PPDU duration and MPDU error rate (a LinkProfile, the same both ways), and one of
+ * three ways to share the air:
+ *  - serial: one transmission at a time on the whole channel, queues served round robin in the
+ *    order they asked (contention without collisions);
+ *  - tdma: a frame of M + 1 slots (the AP's, then one per station); a device sends only within
+ *    its own slot, as many aggregates as fit;
+ *  - fdma: one sub-channel per station, used by that station and by the AP towards it, one
+ *    transmission at a time on each; sub-channels run in parallel.
+ * A transmission carries an aggregate of queued frames to one receiver (up to the byte and
+ * duration limits), each frame survives independently with 1 - PER, failed frames go back to the
+ * head of the queue until the retry limit; a SIFS later the receiver sends a block ack, and the
+ * medium then stays idle for the profile's gap (contention) before the next transmission.
+ */
+class LinkChannel : public Channel
+{
+  public:
+    enum class Sharing
+    {
+        kSerial,
+        kTdma,
+        kFdma
+    };
+    /// One station's link as both directions see it.
+    struct LinkProfile
+    {
+        std::function<Time(uint32_t psduBytes)> ppduDuration; ///< on air, preamble included
+        std::function<double(uint32_t mpduBytes)> mpduErrorRate;
+        Time sifs;     ///< between a PPDU and its block ack
+        Time blockAck; ///< the receiver's acknowledgement, on air
+        Time gap;      ///< medium idle after the block ack (contention: AIFS and backoff)
+    };
+    /// Size of a compressed block ack frame, bytes.
+    static constexpr uint32_t kBlockAckBytes = 32;
+    /// Signature of the Transmission trace: sender (0 = AP, s + 1 = station s), station of the
+    /// link, PSDU bytes, PPDU duration, frames sent, frames failed (a block ack: no frames).
+    typedef void (*TransmissionCallback)(uint32_t sender, uint32_t station, uint32_t psduBytes,
+                                         Time duration, uint32_t frames, uint32_t failed);
+
+    /// Bytes a frame occupies in an A-MPDU beyond its IP packet: LLC/SNAP 8, QoS MAC header 26,
+    /// FCS 4, delimiter 4 (then padded to a multiple of 4).
+    static constexpr uint32_t kFrameOverheadBytes = 42;
+    static uint32_t SubframeBytes(uint32_t packetBytes);
+
+    static TypeId GetTypeId();
+    LinkChannel();
+
+    void SetSharing(Sharing sharing, Time slot);
+    /// Station `station`'s link; every station needs one before the simulation starts.
+    void SetProfile(uint32_t station, LinkProfile profile);
+    int64_t AssignStreams(int64_t stream);
+
+    /// Called by devices: the first device is the AP.
+    uint32_t Attach(Ptr<LinkNetDevice> device);
+    /// Device index of a MAC address (0 = AP), or -1.
+    int IndexOf(Mac48Address address) const;
+    /// A device has frames for `station`'s link in its queue.
+    void Wake(uint32_t device, uint32_t station);
+
+    std::size_t GetNDevices() const override { return m_devices.size(); }
+    Ptr<NetDevice> GetDevice(std::size_t i) const override;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    struct Flow
+    {
+        uint32_t device;  ///< 0 = AP, s + 1 = station s
+        uint32_t station; ///< whose link
+    };
+    struct Medium
+    {
+        bool busy = false;
+        std::deque<Flow> waiting;
+    };
+
+    /// One medium (serial), one per station (fdma) or one per device (tdma); before any frame.
+    void ResetMedia();
+    Medium& MediumOf(const Flow& flow);
+    uint32_t FlowIndex(const Flow& flow) const;
+    /// Earliest start at or after `now` for `flow` and the time it may use from there.
+    std::pair<Time, Time> Gate(const Flow& flow, Time now) const;
+    void StartNext(Medium& medium);
+    void Transmit(Flow flow);
+    void EndTransmission(Flow flow, std::vector<LinkNetDevice::Frame> frames, std::vector<uint8_t> ok);
+    /// Radio states of the flow's two ends: forward = the flow's device sends (data), else its peer (block ack).
+    void SetRadios(Flow flow, bool forward, LinkNetDevice::RadioState sender, LinkNetDevice::RadioState receiver);
+    void StartBlockAck(Flow flow);
+    void EndBlockAck(Flow flow);
+    void Release(Flow flow);
+
+    Sharing m_sharing = Sharing::kSerial;
+    Time m_slot;
+    uint32_t m_retryLimit = 7;
+    uint32_t m_maxAggregateBytes = 65535;
+    Time m_maxPpdu;
+    std::vector<Ptr<LinkNetDevice>> m_devices;
+    std::map<Mac48Address, uint32_t> m_index;
+    std::vector<LinkProfile> m_profiles;
+    std::vector<Medium> m_media;
+    std::vector<uint8_t> m_active; ///< per flow: waiting or transmitting
+    Ptr<UniformRandomVariable> m_uniform;
+    TracedCallback<uint32_t, uint32_t, uint32_t, Time, uint32_t, uint32_t> m_transmission;
+    TracedCallback<Ptr<const Packet>> m_retryDrop;
+};
+
+} // namespace airgrad
+} // namespace ns3
+
+#endif

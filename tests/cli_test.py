@@ -59,6 +59,14 @@ class BadInput(unittest.TestCase):
     def test_out_of_range_value(self):
         self.expect_error([QUICKSTART, "--set", "method.k_fraction=2"], "method.k_fraction", "'2'", "(0, 1]")
 
+    def test_link_rejects_what_it_does_not_model(self):
+        self.expect_error([QUICKSTART, "--set", "network.kind=link", "--set", "network.fading=rayleigh"],
+                          "network.fading", "'rayleigh'", "none with network.kind = link")
+        self.expect_error([QUICKSTART, "--set", "network.kind=link", "--set", "network.rate_manager=minstrel"],
+                          "network.rate_manager", "'minstrel'", "ideal | constant")
+        self.expect_error([QUICKSTART, "--set", "network.link_sharing=ofdma"], "network.link_sharing", "'ofdma'",
+                          "serial | tdma | fdma")
+
     def test_missing_file(self):
         self.expect_error([os.path.join(self.tmp.name, "nope.ini")], "nope.ini", "cannot be read")
 
@@ -84,7 +92,7 @@ class Documentation(unittest.TestCase):
     def test_list(self):
         r = run("list")
         self.assertEqual(r.returncode, 0)
-        for name in ("gd ", "topk-ef ", "least-squares ", "logistic ", "ideal ", "wifi "):
+        for name in ("gd ", "topk-ef ", "least-squares ", "logistic ", "ideal ", "wifi ", "link "):
             self.assertIn(name, r.stdout)
 
 

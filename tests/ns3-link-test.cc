@@ -1,0 +1,182 @@
+// The abstract link (network.kind = link): learning is untouched by a lossless link, and time,
+// airtime, energy and loss move as its model says they must.
+#include "test-util.h"
+
+#include "helper/network-drivers.h"
+#include "method/method-factory.h"
+#include "round/experiment.h"
+#include "round/round-engine.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace airgrad {
+namespace {
+
+ExperimentConfig
+LinkConfig(const std::string& method, int workers = 3)
+{
+    ExperimentConfig c = SmallConfig(method, workers);
+    c.features = 600; // a 2.4 kB update: two fragments
+    c.samples = 600;
+    c.rounds = 15;
+    c.networkKind = "link";
+    c.snrDb = {25.0};
+    return c;
+}
+
+struct LinkRun
+{
+    Recorder rec;
+    explicit LinkRun(const ExperimentConfig& c)
+    {
+        Experiment e(c);
+        ns3::airgrad::RunLink(e, rec);
+    }
+    const NetworkCounters& Last() const { return rec.rows.back().network; }
+    int Lost() const
+    {
+        int lost = 0;
+        for (const RoundRecord& r : rec.rows)
+        {
+            lost += r.updatesLost;
+        }
+        return lost;
+    }
+};
+
+TEST(LinkDriver, LosslessRunsOfEveryMethodGiveTheIdealLearningCurveExactly)
+{
+    for (const MethodInfo& info : MethodCatalogue())
+    {
+        Experiment ideal(LinkConfig(info.name));
+        Recorder a;
+        RunIdeal(ideal, a);
+        const LinkRun link(LinkConfig(info.name));
+        const Recorder& b = link.rec;
+        ASSERT_EQ(a.rows.size(), b.rows.size()) << info.name;
+        for (size_t i = 0; i < a.rows.size(); ++i)
+        {
+            ASSERT_EQ(b.rows[i].updatesLost, 0) << info.name << " round " << i;
+            EXPECT_EQ(a.rows[i].trainLoss, b.rows[i].trainLoss) << info.name << " round " << i;
+            EXPECT_EQ(a.rows[i].network.uplinkPayloadBits, b.rows[i].network.uplinkPayloadBits) << info.name;
+        }
+    }
+}
+
+TEST(LinkDriver, RadioEnergyIsTransmitPowerTimesAirtimeWhenOnlyTransmittingCosts)
+{
+    ExperimentConfig c = LinkConfig("gd");
+    c.idleCurrentA = 0.0;
+    c.rxCurrentA = 0.0;
+    c.txCurrentA = 0.5;
+    c.voltageV = 3.0;
+    const LinkRun run(c);
+    ASSERT_GT(run.Last().airtimeS, 0.0);
+    EXPECT_NEAR(run.Last().radioEnergyJ, 1.5 * run.Last().airtimeS, 1e-12);
+    // Receiving the model costs energy too: with a receive current, energy grows beyond that.
+    c.rxCurrentA = 0.3;
+    const LinkRun withRx(c);
+    EXPECT_GT(withRx.Last().radioEnergyJ, run.Last().radioEnergyJ + 1e-6);
+}
+
+TEST(LinkDriver, LowerSnrAndNarrowerChannelsAreSlower)
+{
+    double previous = 0.0;
+    for (double snr : {30.0, 15.0, 5.0})
+    {
+        ExperimentConfig c = LinkConfig("gd");
+        c.snrDb = {snr};
+        const LinkRun run(c);
+        EXPECT_GT(run.Last().simTimeS, previous) << "SNR " << snr;
+        EXPECT_EQ(run.Lost(), 0) << "SNR " << snr;
+        previous = run.Last().simTimeS;
+    }
+    ExperimentConfig wide = LinkConfig("gd"), narrow = LinkConfig("gd");
+    wide.channelWidthMhz = 80;
+    EXPECT_LT(LinkRun(wide).Last().airtimeS, LinkRun(narrow).Last().airtimeS);
+    // Shannon: a larger gap to capacity, a lower rate.
+    ExperimentConfig close = LinkConfig("gd"), far = LinkConfig("gd");
+    close.linkRate = far.linkRate = "shannon";
+    far.shannonGapDb = 9.0;
+    EXPECT_LT(LinkRun(close).Last().airtimeS, LinkRun(far).Last().airtimeS);
+}
+
+TEST(LinkDriver, AnMcsAboveWhatTheSnrCarriesLosesFramesAndUpdates)
+{
+    ExperimentConfig c = LinkConfig("gd");
+    c.rounds = 4;
+    c.snrDb = {12.0};
+    c.roundDeadlineS = 0.2;
+    c.rateManager = "constant";
+    c.mcs = 11; // 1024-QAM needs about 35 dB
+    const LinkRun run(c);
+    EXPECT_EQ(run.Lost(), c.rounds * c.workers);
+    for (const auto& round : run.rec.workerRows)
+    {
+        for (const auto& w : round)
+        {
+            EXPECT_NE(w.status, "applied");
+            EXPECT_EQ(w.mcs, 11);
+        }
+    }
+    // The MCS the ideal choice makes at 12 dB delivers everything.
+    c.rateManager = "ideal";
+    EXPECT_EQ(LinkRun(c).Lost(), 0);
+}
+
+TEST(LinkDriver, SharingSerialTdmaAndFdma)
+{
+    ExperimentConfig c = LinkConfig("gd", 4);
+    c.rounds = 5;
+    const LinkRun serial(c);
+    c.linkSharing = "tdma";
+    c.tdmaSlotMs = 2.0;
+    const LinkRun tdma(c);
+    c.linkSharing = "fdma";
+    const LinkRun fdma(c);
+    for (const LinkRun* run : {&serial, &tdma, &fdma})
+    {
+        EXPECT_EQ(run->Lost(), 0);
+        EXPECT_EQ(run->Last().uplinkPayloadBits, serial.Last().uplinkPayloadBits);
+    }
+    // TDMA waits for its slots; nobody waits for anybody in FDMA, but each sub-channel carries a
+    // quarter of the rate at 6 dB more SNR, so each PPDU lasts longer.
+    EXPECT_GT(tdma.Last().simTimeS, serial.Last().simTimeS);
+    EXPECT_GT(fdma.Last().airtimeS, serial.Last().airtimeS);
+    for (size_t m = 0; m < 4; ++m)
+    {
+        EXPECT_NEAR(fdma.rec.workerRows[0][m].snrDb, 25.0 + 10.0 * std::log10(4.0), 1e-12);
+    }
+    // A slot too short for one fragment is refused with the key's name.
+    c.linkSharing = "tdma";
+    c.tdmaSlotMs = 0.1;
+    try
+    {
+        LinkRun tooShort(c);
+        ADD_FAILURE() << "no error for a 0.1 ms slot";
+    }
+    catch (const std::runtime_error& e)
+    {
+        EXPECT_NE(std::string(e.what()).find("network.tdma_slot_ms"), std::string::npos) << e.what();
+    }
+}
+
+TEST(LinkDriver, DistanceModeGivesDecreasingSnrAndMcs)
+{
+    ExperimentConfig c = LinkConfig("gd");
+    c.rounds = 2;
+    c.snrDb.clear();
+    c.distancesM = {2.0, 10.0, 40.0};
+    const LinkRun run(c);
+    const auto& w = run.rec.workerRows.back();
+    EXPECT_GT(w[0].snrDb, w[1].snrDb);
+    EXPECT_GT(w[1].snrDb, w[2].snrDb);
+    EXPECT_GT(w[0].mcs, w[2].mcs);
+    // 16.02 dBm - 46.68 dB - 30 log10(10) dB against -174 + 10 log10(20e6) + 7 dBm of noise.
+    EXPECT_NEAR(w[1].snrDb, 16.0206 - 46.6777 - 30.0 - (-174.0 + 73.0103 + 7.0), 0.05);
+}
+
+} // namespace
+} // namespace airgrad

@@ -242,6 +242,7 @@ RunLink(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     Simulator::Run();
     NetworkRunStats stats;
     stats.events = Simulator::GetEventCount();
+    stats.learningWallS = harness.LearningWallS();
     Simulator::Destroy();
     harness.CheckAllRoundsRan("link");
     return stats;

@@ -412,6 +412,7 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     Simulator::Run();
     NetworkRunStats stats;
     stats.events = Simulator::GetEventCount();
+    stats.learningWallS = harness.LearningWallS();
     stats.learningStartS = harness.LearningStart().GetSeconds();
     for (auto it = radios.Begin(); it != radios.End(); ++it)
     {

@@ -21,6 +21,7 @@ struct NetworkRunStats
 {
     uint64_t events = 0;         ///< ns-3 events executed, association and warm-up included
     double learningStartS = 0.0; ///< simulated time at which round 1 began, s
+    double learningWallS = 0.0;  ///< wall-clock time from round 1's start to the last round's end, s
     uint32_t radiosOff = 0;      ///< Wi-Fi: station radio energy models in the OFF state at the end (they stop counting)
 };
 

@@ -198,6 +198,7 @@ void
 RoundHarness::StartLearning()
 {
     m_start = Simulator::Now();
+    m_wallStart = std::chrono::steady_clock::now();
     m_airtimeAtStart = m_airtimeS;
     m_airBytesAtStart = m_airBytes;
     m_radioAtStart = RadioEnergyJ();
@@ -289,6 +290,7 @@ RoundHarness::OnRoundEnded(uint32_t round, uint32_t applied, uint32_t lost)
     m_appliedSinceRow += static_cast<int>(applied);
     m_lostSinceRow += static_cast<int>(lost);
     OnWorkers(round);
+    m_learningWallS = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count();
     const ::airgrad::ExperimentConfig& config = m_experiment.Config();
     if (static_cast<int>(round) % config.evalEvery == 0 || static_cast<int>(round) == config.rounds)
     {

@@ -18,6 +18,7 @@
 #include "ns3/node-container.h"
 #include "ns3/vector.h"
 
+#include <chrono>
 #include <vector>
 
 namespace airgrad
@@ -67,6 +68,8 @@ class RoundHarness
     void StartLearning();
     /// Simulated time at which round 1 began.
     Time LearningStart() const { return m_start; }
+    /// Wall-clock seconds from StartLearning to the last round's end (setup and association excluded).
+    double LearningWallS() const { return m_learningWallS; }
 
     /// What a station's radio did, for the driver's traces.
     void AddAirtime(uint32_t station, double seconds);
@@ -112,6 +115,8 @@ class RoundHarness
     double m_airtimeS = 0.0;
     uint64_t m_airBytes = 0;
     Time m_start;
+    std::chrono::steady_clock::time_point m_wallStart;
+    double m_learningWallS = 0.0;
     double m_airtimeAtStart = 0.0;
     uint64_t m_airBytesAtStart = 0;
     double m_radioAtStart = 0.0;

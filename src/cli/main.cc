@@ -250,6 +250,8 @@ Run(int argc, char** argv)
         timing.Add("ns3_events", static_cast<long long>(networkStats.events))
             .Add("ns3_events_per_wall_s", static_cast<double>(networkStats.events) / simulationWall)
             .Add("learning_start_sim_s", networkStats.learningStartS)
+            .Add("learning_wall_s", networkStats.learningWallS)
+            .Add("rounds_per_learning_wall_s", static_cast<double>(config.rounds) / networkStats.learningWallS)
             .Add("radio_energy_models_off", static_cast<long long>(networkStats.radiosOff));
     }
     JsonObject run;

@@ -180,3 +180,37 @@ TEST(LinkDriver, DistanceModeGivesDecreasingSnrAndMcs)
 
 } // namespace
 } // namespace airgrad
+
+namespace airgrad {
+namespace {
+
+TEST(LinkDriver, SpatialStreamsCutAirtimeAsInWifi)
+{
+    ExperimentConfig c = LinkConfig("gd", 1);
+    c.features = 1000; // a 4 kB update
+    c.rounds = 5;
+    double oneStream = 0.0;
+    for (int streams : {1, 2, 3})
+    {
+        c.spatialStreams = streams;
+        c.networkKind = "link";
+        const double link = LinkRun(c).Last().airtimeS;
+        c.networkKind = "wifi";
+        Experiment e(c);
+        Recorder rec;
+        ns3::airgrad::RunWifi(e, rec);
+        const double wifi = rec.rows.back().network.airtimeS;
+        EXPECT_NEAR(link / wifi, 1.0, 0.05) << streams << " streams";
+        if (streams == 1)
+        {
+            oneStream = link;
+        }
+        else
+        {
+            EXPECT_LT(link, 0.7 * oneStream) << streams << " streams";
+        }
+    }
+}
+
+} // namespace
+} // namespace airgrad

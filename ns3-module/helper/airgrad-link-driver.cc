@@ -53,9 +53,10 @@ StationSnrsDb(const ::airgrad::ExperimentConfig& c)
     return out;
 }
 
-/// The data TXVECTOR for `mcs` of the configured standard over `widthMhz`, one spatial stream.
+/// The data TXVECTOR for `mcs` of the configured standard over `widthMhz` with `nss` streams
+/// (802.11n: the HT-MCS index says the streams).
 WifiTxVector
-DataTxVector(const ::airgrad::ExperimentConfig& c, uint8_t mcs, uint16_t widthMhz)
+DataTxVector(const ::airgrad::ExperimentConfig& c, uint8_t mcs, uint16_t widthMhz, uint8_t nss)
 {
     WifiTxVector tx;
     if (c.standard == "ax")
@@ -71,35 +72,49 @@ DataTxVector(const ::airgrad::ExperimentConfig& c, uint8_t mcs, uint16_t widthMh
         tx.SetGuardInterval(static_cast<uint16_t>(c.guardIntervalNs != 0 ? c.guardIntervalNs : 800));
     }
     tx.SetChannelWidth(widthMhz);
-    tx.SetNss(1);
+    tx.SetNss(c.standard == "n" ? static_cast<uint8_t>(mcs / 8 + 1) : nss);
     return tx;
 }
 
-/// The fastest valid MCS whose BER-1e-6 SNR threshold lies below `snrDb` (MCS 0 if none), as
-/// IdealWifiManager chooses; or network.mcs with rate_manager = constant.
+/// The SNR each stream of `tx` sees, as ns-3 models it: with A antennas and N streams, the
+/// receive diversity gain A / N of an AWGN error model (the ideal manager's estimate agrees).
+double
+StreamSnr(const ::airgrad::ExperimentConfig& c, double snr, const WifiTxVector& tx)
+{
+    return snr * c.spatialStreams / tx.GetNss();
+}
+
+/// The fastest valid MCS and stream count whose BER-1e-6 SNR threshold lies below the SNR per
+/// stream (MCS 0 if none), as IdealWifiManager chooses; or network.mcs on every stream with
+/// rate_manager = constant.
 WifiTxVector
 ChooseTxVector(const ::airgrad::ExperimentConfig& c, const ErrorRateModel& errors, double snrDb, uint16_t widthMhz)
 {
+    const auto streams = static_cast<uint8_t>(c.spatialStreams);
     if (c.rateManager == "constant")
     {
-        return DataTxVector(c, static_cast<uint8_t>(c.mcs), widthMhz);
+        return DataTxVector(c, static_cast<uint8_t>(c.mcs), widthMhz, streams);
     }
-    const int top = c.standard == "ax" ? 11 : c.standard == "ac" ? 9 : 7;
-    WifiTxVector best = DataTxVector(c, 0, widthMhz);
+    WifiTxVector best = DataTxVector(c, 0, widthMhz, 1);
     uint64_t bestRate = 0;
     const double snr = std::pow(10.0, snrDb / 10.0);
-    for (int mcs = 0; mcs <= top; ++mcs)
+    // 802.11n numbers MCSs across streams (HT-MCS 8 s .. 8 s + 7 for s + 1 streams).
+    const int top = c.standard == "ax" ? 11 : c.standard == "ac" ? 9 : 8 * streams - 1;
+    for (uint8_t nss = 1; nss <= (c.standard == "n" ? 1 : streams); ++nss)
     {
-        const WifiTxVector tx = DataTxVector(c, static_cast<uint8_t>(mcs), widthMhz);
-        if (!tx.IsValid())
+        for (int mcs = 0; mcs <= top; ++mcs)
         {
-            continue; // e.g. VHT-MCS 9 at 20 MHz
-        }
-        const uint64_t rate = tx.GetMode().GetDataRate(tx);
-        if (rate > bestRate && errors.CalculateSnr(tx, kBerThreshold) < snr)
-        {
-            best = tx;
-            bestRate = rate;
+            const WifiTxVector tx = DataTxVector(c, static_cast<uint8_t>(mcs), widthMhz, nss);
+            if (!tx.IsValid())
+            {
+                continue; // e.g. VHT-MCS 9 at 20 MHz with one stream
+            }
+            const uint64_t rate = tx.GetMode().GetDataRate(tx);
+            if (rate > bestRate && errors.CalculateSnr(tx, kBerThreshold) < StreamSnr(c, snr, tx))
+            {
+                best = tx;
+                bestRate = rate;
+            }
         }
     }
     return best;
@@ -186,8 +201,9 @@ RunLink(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
             profile.ppduDuration = [tx, band, preamble, split](uint32_t bytes) {
                 return preamble + (WifiPhy::CalculateTxDuration(bytes, tx, band) - preamble) * split;
             };
-            profile.mpduErrorRate = [errors, tx, snr](uint32_t bytes) {
-                return 1.0 - errors->GetChunkSuccessRate(tx.GetMode(), tx, snr, 8ULL * bytes);
+            const double streamSnr = StreamSnr(config, snr, tx);
+            profile.mpduErrorRate = [errors, tx, streamSnr](uint32_t bytes) {
+                return 1.0 - errors->GetChunkSuccessRate(tx.GetMode(), tx, streamSnr, 8ULL * bytes);
             };
         }
         profile.sifs = sifs;

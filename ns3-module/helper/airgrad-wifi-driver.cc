@@ -148,6 +148,9 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     phy.Set("TxPowerStart", DoubleValue(txPowerDbm));
     phy.Set("TxPowerEnd", DoubleValue(txPowerDbm));
     phy.Set("RxNoiseFigure", DoubleValue(kNoiseFigureDb));
+    phy.Set("Antennas", UintegerValue(static_cast<uint32_t>(config.spatialStreams)));
+    phy.Set("MaxSupportedTxSpatialStreams", UintegerValue(static_cast<uint32_t>(config.spatialStreams)));
+    phy.Set("MaxSupportedRxSpatialStreams", UintegerValue(static_cast<uint32_t>(config.spatialStreams)));
     Ptr<MatrixPropagationLossModel> snrLoss;
     Ptr<PropagationLossModel> loss;   // path loss (distance mode) or the set SNRs
     Ptr<YansWifiChannel> wifiChannel;

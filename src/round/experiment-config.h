@@ -74,6 +74,7 @@ struct ExperimentConfig
     double rxCurrentA = 0.313;
     double idleCurrentA = 0.273;
     double voltageV = 3.0;
+    int spatialStreams = 1;           ///< antennas and spatial streams of every radio
     int queuePackets = 100000;        ///< frames per transmit queue (Wi-Fi MAC queue, link device queue)
     std::string linkRate = "mcs";     ///< link: mcs (802.11 MCS table, ideal choice) | shannon
     double shannonGapDb = 3.0;        ///< link, shannon: SNR gap to capacity

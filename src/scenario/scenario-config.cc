@@ -563,6 +563,13 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.voltageV = ParseReal(k, v, 0.0, false, 1000.0, true);
          }},
+        {{"network.spatial_streams", "1", "streams",
+          "antennas and spatial streams of every radio, 1 .. 4; the ideal choice picks the MCS and "
+          "the number of streams (each stream at the SNR divided by the streams, as ns-3's "
+          "IdealWifiManager does); constant uses every stream (ax, ac)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.spatialStreams = static_cast<int>(ParseInt(k, v, 1, 4));
+         }},
         {{"network.queue_packets", "100000", "frames",
           "frames each transmit queue holds (Wi-Fi: the MAC queue; link: each device queue); a "
           "frame arriving at a full queue is dropped"},

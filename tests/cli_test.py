@@ -67,6 +67,12 @@ class BadInput(unittest.TestCase):
         self.expect_error([QUICKSTART, "--set", "network.link_sharing=ofdma"], "network.link_sharing", "'ofdma'",
                           "serial | tdma | fdma")
 
+    def test_broadcast_needs_a_downlink_every_worker_hears_and_can_resynchronise(self):
+        self.expect_error([QUICKSTART, "--set", "network.kind=link", "--set", "network.link_sharing=fdma",
+                           "--set", "network.downlink=broadcast"], "network.downlink", "'broadcast'", "fdma")
+        self.expect_error([QUICKSTART, "--set", "method.name=cd-adam", "--set", "network.downlink=broadcast"],
+                          "network.downlink", "'broadcast'", "method.downlink = model")
+
     def test_missing_file(self):
         self.expect_error([os.path.join(self.tmp.name, "nope.ini")], "nope.ini", "cannot be read")
 

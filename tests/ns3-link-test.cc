@@ -214,3 +214,67 @@ TEST(LinkDriver, SpatialStreamsCutAirtimeAsInWifi)
 
 } // namespace
 } // namespace airgrad
+
+namespace airgrad {
+namespace {
+
+uint64_t
+Rerequests(const Recorder& rec)
+{
+    uint64_t n = 0;
+    for (const auto& round : rec.workerRows)
+    {
+        for (const WorkerRecord& w : round)
+        {
+            n += static_cast<uint64_t>(w.rerequests);
+        }
+    }
+    return n;
+}
+
+TEST(LinkDriver, BroadcastDownlinkSendsTheModelOnceAndResendsWhatWasMissed)
+{
+    ExperimentConfig c = LinkConfig("topk-ef", 4);
+    c.rounds = 10;
+    Experiment ideal(c);
+    Recorder reference;
+    RunIdeal(ideal, reference);
+    const uint64_t modelBits = reference.rows[1].network.downlinkPayloadBits / c.workers;
+
+    c.downlink = "broadcast";
+    for (const char* kind : {"link", "wifi"})
+    {
+        c.networkKind = kind;
+        Experiment e(c);
+        Recorder rec;
+        c.networkKind == "link" ? ns3::airgrad::RunLink(e, rec) : ns3::airgrad::RunWifi(e, rec);
+        EXPECT_EQ(rec.rows.back().network.downlinkPayloadBits, c.rounds * modelBits) << kind << ": once per round";
+        EXPECT_EQ(Rerequests(rec), 0U) << kind;
+        for (size_t i = 0; i < rec.rows.size(); ++i)
+        {
+            EXPECT_EQ(rec.rows[i].trainLoss, reference.rows[i].trainLoss) << kind << " round " << i;
+        }
+    }
+
+    // At 1 dB the 6 Mb/s broadcast loses frames: workers ask again, get the model by unicast and
+    // every update is still applied, so learning is unchanged.
+    c.networkKind = "link";
+    c.snrDb = {1.0};
+    c.roundDeadlineS = 0.5;
+    const LinkRun run(c);
+    const uint64_t asked = Rerequests(run.rec);
+    EXPECT_GT(asked, 0U);
+    EXPECT_EQ(run.Lost(), 0);
+    EXPECT_GT(run.Last().downlinkPayloadBits, c.rounds * modelBits);
+    EXPECT_LE(run.Last().downlinkPayloadBits, (c.rounds + asked) * modelBits);
+    for (size_t i = 0; i < run.rec.rows.size(); ++i)
+    {
+        EXPECT_EQ(run.rec.rows[i].trainLoss, reference.rows[i].trainLoss) << "round " << i;
+    }
+    EXPECT_EQ(run.Last().downlinkPayloadBits % modelBits, 0U) << "whole models only";
+    std::cout << "[broadcast] 1 dB, 4 workers, 10 rounds: " << asked << " re-requests, downlink "
+              << run.Last().downlinkPayloadBits << " bits (" << c.rounds * modelBits << " broadcast)\n";
+}
+
+} // namespace
+} // namespace airgrad

@@ -47,6 +47,22 @@ TEST(Reassembler, OutOfOrderAndDuplicateFragments)
     EXPECT_FALSE(Feed(r, 1, m, 4, 1)); // completes only once
 }
 
+TEST(Reassembler, SaysWhenAnEarlierFragmentIsMissingAndWhenComplete)
+{
+    const auto m = Message(1000);
+    MessageReassembler r;
+    EXPECT_FALSE(Feed(r, 3, m, 4, 0));
+    EXPECT_FALSE(r.MissingBefore(3, 1));
+    EXPECT_FALSE(Feed(r, 3, m, 4, 2)); // fragment 1 was lost
+    EXPECT_TRUE(r.MissingBefore(3, 2));
+    EXPECT_FALSE(r.MissingBefore(4, 2)) << "another round";
+    EXPECT_FALSE(r.Complete(3));
+    EXPECT_FALSE(Feed(r, 3, m, 4, 3));
+    EXPECT_TRUE(Feed(r, 3, m, 4, 1)); // the resent copy fills the gap
+    EXPECT_TRUE(r.Complete(3));
+    EXPECT_FALSE(r.MissingBefore(3, 3));
+}
+
 TEST(Reassembler, NewerRoundDiscardsAnUnfinishedMessageAndOlderIsIgnored)
 {
     const auto a = Message(300), b = Message(500);

@@ -120,6 +120,17 @@ ChooseTxVector(const ::airgrad::ExperimentConfig& c, const ErrorRateModel& error
     return best;
 }
 
+/// The AP's broadcast TXVECTOR: the lowest basic rate, 6 Mb/s OFDM (ERP-OFDM at 2.4 GHz), 20 MHz.
+WifiTxVector
+BroadcastTxVector(const ::airgrad::ExperimentConfig& c)
+{
+    WifiTxVector tx;
+    tx.SetMode(c.bandGhz == 2.4 ? ErpOfdmPhy::GetErpOfdmRate6Mbps() : OfdmPhy::GetOfdmRate6Mbps());
+    tx.SetPreambleType(WIFI_PREAMBLE_LONG);
+    tx.SetChannelWidth(20);
+    return tx;
+}
+
 /// A compressed block ack at the control rate the data modulation allows: its non-HT reference
 /// rate (BPSK 6, QPSK 12, else 24 Mb/s, the highest basic rate).
 Time
@@ -177,6 +188,13 @@ RunLink(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     const uint16_t width = static_cast<uint16_t>(config.channelWidthMhz);
     Ptr<TableBasedErrorRateModel> errors = CreateObject<TableBasedErrorRateModel>();
     const std::vector<double> snrsDb = StationSnrsDb(config);
+    const WifiTxVector broadcastTx = BroadcastTxVector(config);
+    // Contention (serial): AIFS of best effort and the mean backoff with CWmin 15.
+    const Time contentionGap = config.linkOverheadUs >= 0.0 ? NanoSeconds(std::llround(config.linkOverheadUs * 1e3))
+                               : sharing == LinkChannel::Sharing::kSerial ? sifs + slot * 3 + slot * 15 / 2
+                                                                          : Time();
+    channel->SetBroadcast([broadcastTx, band](uint32_t bytes) { return WifiPhy::CalculateTxDuration(bytes, broadcastTx, band); },
+                          contentionGap);
     for (uint32_t s = 0; s < stations; ++s)
     {
         const double snrDb = snrsDb[s] + 10.0 * std::log10(split);
@@ -206,20 +224,23 @@ RunLink(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
                 return 1.0 - errors->GetChunkSuccessRate(tx.GetMode(), tx, streamSnr, 8ULL * bytes);
             };
         }
+        // A 20 MHz broadcast collects the noise of 20 MHz only.
+        const double broadcastSnr = snr * config.channelWidthMhz / 20.0;
+        profile.broadcastErrorRate = [errors, broadcastTx, broadcastSnr](uint32_t bytes) {
+            return 1.0 - errors->GetChunkSuccessRate(broadcastTx.GetMode(), broadcastTx, broadcastSnr, 8ULL * bytes);
+        };
         profile.sifs = sifs;
         profile.blockAck = BlockAckDuration(config, tx, band);
-        // Contention (serial): AIFS of best effort and the mean backoff with CWmin 15.
-        profile.gap = config.linkOverheadUs >= 0.0 ? NanoSeconds(std::llround(config.linkOverheadUs * 1e3))
-                      : sharing == LinkChannel::Sharing::kSerial ? sifs + slot * 3 + slot * 15 / 2
-                                                                 : Time();
-        // TDMA: the largest frame must fit a slot with its block ack.
+        profile.gap = contentionGap;
+        // TDMA: the largest frame must fit a slot with its block ack, or as a broadcast.
         const uint32_t largest = LinkChannel::SubframeBytes(static_cast<uint32_t>(config.fragmentBytes) + 28);
         const Time exchange = profile.ppduDuration(largest) + profile.sifs + profile.blockAck + profile.gap;
-        if (sharing == LinkChannel::Sharing::kTdma && exchange > slotTime)
+        const Time broadcast = WifiPhy::CalculateTxDuration(largest, broadcastTx, band) + contentionGap;
+        if (sharing == LinkChannel::Sharing::kTdma && std::max(exchange, broadcast) > slotTime)
         {
             throw std::runtime_error("network.tdma_slot_ms = " + std::to_string(config.tdmaSlotMs) + " is too short: worker " +
                                      std::to_string(s) + "'s " + std::to_string(config.fragmentBytes) +
-                                     "-byte fragments need " + std::to_string(exchange.GetSeconds() * 1e3) +
+                                     "-byte fragments need " + std::to_string(std::max(exchange, broadcast).GetSeconds() * 1e3) +
                                      " ms with their block ack; raise it or lower network.fragment_bytes");
         }
         channel->SetProfile(s, std::move(profile));

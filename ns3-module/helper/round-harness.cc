@@ -162,6 +162,10 @@ RoundHarness::InstallApplications()
         workerAddresses.emplace_back(InetSocketAddress(staInterfaces.GetAddress(static_cast<uint32_t>(m)), kPort));
     }
     m_server->Setup(&m_experiment.GetServer(), workerAddresses);
+    if (config.downlink == "broadcast")
+    {
+        m_server->SetBroadcast(InetSocketAddress(Ipv4Address("10.1.255.255"), kPort));
+    }
     ap.Get(0)->AddApplication(m_server);
     m_server->SetStartTime(Seconds(0));
     m_server->TraceConnectWithoutContext(
@@ -182,6 +186,13 @@ RoundHarness::InstallApplications()
         app->SetAttribute("ComputeTimePerSample",
                           TimeValue(Seconds(config.secondsPerSample * speed[static_cast<size_t>(m)])));
         app->SetComputeEnergyModel(m_processors[static_cast<size_t>(m)]);
+        if (config.downlink == "broadcast")
+        {
+            app->SetAttribute("RerequestTimeout", TimeValue(MicroSeconds(std::llround(config.rerequestTimeoutMs * 1e3))));
+            app->TraceConnectWithoutContext(
+                "Rerequested", MakeBoundCallback(+[](Station* s, uint32_t) { ++s->rerequests; },
+                                                 &m_stations[static_cast<size_t>(m)]));
+        }
         app->SetWorker(&m_experiment.GetWorker(m));
         app->TraceConnectWithoutContext(
             "UpdateSent", MakeBoundCallback(+[](RoundHarness* h, uint32_t station, uint32_t, uint32_t bytes) {
@@ -334,6 +345,8 @@ RoundHarness::OnWorkers(uint32_t round)
         w.computeEnergyJ = computeJ - s.computeAtRow;
         w.snrDb = s.snrDb;
         w.mcs = s.mcs;
+        w.rerequests = s.rerequests - s.rerequestsAtRow;
+        s.rerequestsAtRow = s.rerequests;
         s.uplinkBytesAtRow = s.uplinkBytes;
         s.airBytesAtRow = s.airBytes;
         s.airtimeAtRow = s.airtimeS;

@@ -89,6 +89,8 @@ class RoundHarness
         uint64_t uplinkBytes = 0;  ///< encoded updates handed to the socket
         int mcs = -1;
         double snrDb = 0.0;
+        int rerequests = 0;        ///< broadcast downlink: models asked for again
+        int rerequestsAtRow = 0;
         double airtimeAtRow = 0.0; ///< the same at the last round end
         uint64_t airBytesAtRow = 0;
         uint64_t uplinkBytesAtRow = 0;

@@ -99,17 +99,14 @@ LinkNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocol)
 {
     const int self = m_channel->IndexOf(m_address);
     const Mac48Address to = Mac48Address::ConvertFrom(dest);
-    std::vector<uint32_t> stations;
+    uint32_t station = 0;
     if (self > 0)
     {
-        stations.push_back(static_cast<uint32_t>(self - 1)); // a station talks to the AP only
+        station = static_cast<uint32_t>(self - 1); // a station talks to the AP only
     }
     else if (to.IsBroadcast())
     {
-        for (uint32_t s = 0; s + 1 < m_channel->GetNDevices(); ++s)
-        {
-            stations.push_back(s);
-        }
+        station = static_cast<uint32_t>(m_channel->GetNDevices() - 1); // the broadcast queue
     }
     else
     {
@@ -118,19 +115,16 @@ LinkNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocol)
         {
             return false; // not a station of this channel
         }
-        stations.push_back(static_cast<uint32_t>(index - 1));
+        station = static_cast<uint32_t>(index - 1);
     }
-    for (uint32_t s : stations)
+    std::deque<Frame>& queue = Queue(station);
+    if (queue.size() >= m_maxQueuePackets)
     {
-        std::deque<Frame>& queue = Queue(s);
-        if (queue.size() >= m_maxQueuePackets)
-        {
-            m_queueDrop(packet);
-            continue;
-        }
-        queue.push_back({stations.size() == 1 ? packet : packet->Copy(), protocol, 0});
-        m_channel->Wake(static_cast<uint32_t>(self), s);
+        m_queueDrop(packet);
+        return false;
     }
+    queue.push_back({packet, protocol, 0});
+    m_channel->Wake(static_cast<uint32_t>(self), station);
     return true;
 }
 
@@ -213,6 +207,13 @@ LinkChannel::ResetMedia()
 }
 
 void
+LinkChannel::SetBroadcast(std::function<Time(uint32_t)> duration, Time gap)
+{
+    m_broadcastDuration = std::move(duration);
+    m_broadcastGap = gap;
+}
+
+void
 LinkChannel::SetProfile(uint32_t station, LinkProfile profile)
 {
     if (station >= m_profiles.size())
@@ -235,7 +236,7 @@ LinkChannel::Attach(Ptr<LinkNetDevice> device)
     const uint32_t index = static_cast<uint32_t>(m_devices.size());
     m_devices.push_back(device);
     m_index[Mac48Address::ConvertFrom(device->GetAddress())] = index;
-    m_active.assign(2 * (m_devices.size() - 1), 0);
+    m_active.assign(2 * (m_devices.size() - 1) + 1, 0); // AP: per station and broadcast; stations
     ResetMedia();
     return index;
 }
@@ -259,6 +260,7 @@ LinkChannel::MediumOf(const Flow& flow)
     switch (m_sharing)
     {
     case Sharing::kFdma:
+        NS_ABORT_MSG_IF(flow.station + 1 == m_devices.size(), "the link cannot broadcast with FDMA sharing");
         return m_media[flow.station];
     case Sharing::kTdma:
         return m_media[flow.device];
@@ -270,7 +272,7 @@ LinkChannel::MediumOf(const Flow& flow)
 uint32_t
 LinkChannel::FlowIndex(const Flow& flow) const
 {
-    return flow.device == 0 ? flow.station : static_cast<uint32_t>(m_devices.size() - 1) + flow.station;
+    return flow.device == 0 ? flow.station : static_cast<uint32_t>(m_devices.size()) + flow.station;
 }
 
 std::pair<Time, Time>
@@ -329,6 +331,11 @@ LinkChannel::StartNext(Medium& medium)
 void
 LinkChannel::Transmit(Flow flow)
 {
+    if (flow.station + 1 == m_devices.size())
+    {
+        TransmitBroadcast(flow);
+        return;
+    }
     const LinkProfile& profile = m_profiles.at(flow.station);
     std::deque<LinkNetDevice::Frame>& queue = m_devices[flow.device]->Queue(flow.station);
     NS_ABORT_MSG_IF(queue.empty(), "a link flow was scheduled with an empty queue");
@@ -377,6 +384,49 @@ LinkChannel::Transmit(Flow flow)
     const uint32_t failed = static_cast<uint32_t>(std::count(ok.begin(), ok.end(), 0));
     m_transmission(flow.device, flow.station, psdu, duration, static_cast<uint32_t>(frames.size()), failed);
     Simulator::Schedule(duration, &LinkChannel::EndTransmission, this, flow, std::move(frames), std::move(ok));
+}
+
+void
+LinkChannel::TransmitBroadcast(Flow flow)
+{
+    std::deque<LinkNetDevice::Frame>& queue = m_devices[0]->Queue(flow.station);
+    NS_ABORT_MSG_IF(queue.empty(), "a link flow was scheduled with an empty queue");
+    const uint32_t bytes = queue.front().packet->GetSize() + kBroadcastOverheadBytes;
+    const Time duration = m_broadcastDuration(bytes);
+    const Time budget = Gate(flow, Simulator::Now()).second;
+    if (duration + m_broadcastGap > budget)
+    {
+        NS_ABORT_MSG_IF(budget == m_slot, "a " << bytes << "-byte broadcast does not fit a TDMA slot");
+        Simulator::Schedule(Gate(flow, Simulator::Now() + budget).first - Simulator::Now(), &LinkChannel::Transmit,
+                            this, flow);
+        return;
+    }
+    LinkNetDevice::Frame frame = std::move(queue.front());
+    queue.pop_front();
+    std::vector<uint8_t> ok(m_devices.size() - 1);
+    for (size_t s = 0; s < ok.size(); ++s)
+    {
+        const double per = m_profiles[s].broadcastErrorRate(bytes);
+        ok[s] = per <= 0.0 || m_uniform->GetValue() >= per;
+        m_devices[s + 1]->SetRadioState(LinkNetDevice::kRx);
+    }
+    m_transmission(0, flow.station, bytes, duration, 1, static_cast<uint32_t>(std::count(ok.begin(), ok.end(), 0)));
+    Simulator::Schedule(duration, &LinkChannel::EndBroadcast, this, flow, std::move(frame), std::move(ok));
+}
+
+void
+LinkChannel::EndBroadcast(Flow flow, LinkNetDevice::Frame frame, std::vector<uint8_t> ok)
+{
+    const Mac48Address from = Mac48Address::ConvertFrom(m_devices[0]->GetAddress());
+    for (size_t s = 0; s < ok.size(); ++s)
+    {
+        m_devices[s + 1]->SetRadioState(LinkNetDevice::kIdle);
+        if (ok[s])
+        {
+            m_devices[s + 1]->Deliver({frame.packet->Copy(), frame.protocol, 0}, from);
+        }
+    }
+    Simulator::Schedule(m_broadcastGap, &LinkChannel::Release, this, flow);
 }
 
 void

@@ -29,7 +29,8 @@ class LinkChannel;
 /**
  * \brief The abstract link's net device: a queue per peer, and nothing else. The channel decides
  * when a queue may transmit, how long that takes and which frames survive.
- * On the access point there is one queue per station; on a station, one queue to the AP.
+ * On the access point there is one queue per station and one for broadcasts; on a station, one
+ * queue to the AP.
  */
 class LinkNetDevice : public NetDevice
 {
@@ -56,7 +57,7 @@ class LinkNetDevice : public NetDevice
     void Attach(Ptr<LinkChannel> channel);
     void SetRadioEnergyModel(Ptr<PowerStateEnergyModel> model) { m_radio = model; }
     void SetRadioState(RadioState state);
-    /// Frames waiting for `station` (on the AP) or for the AP (on station `station`).
+    /// Frames waiting for `station` (on the AP; station M: broadcasts) or for the AP (on station `station`).
     std::deque<Frame>& Queue(uint32_t station);
     /// Hands a received frame up the stack.
     void Deliver(const Frame& frame, Mac48Address from);
@@ -135,7 +136,11 @@ class LinkChannel : public Channel
         Time sifs;     ///< between a PPDU and its block ack
         Time blockAck; ///< the receiver's acknowledgement, on air
         Time gap;      ///< medium idle after the block ack (contention: AIFS and backoff)
+        /// Error rate of a broadcast frame of this many bytes (the AP's basic rate) at this station.
+        std::function<double(uint32_t frameBytes)> broadcastErrorRate;
     };
+    /// Bytes a broadcast frame occupies beyond its IP packet: LLC/SNAP 8, MAC header 24, FCS 4.
+    static constexpr uint32_t kBroadcastOverheadBytes = 36;
     /// Size of a compressed block ack frame, bytes.
     static constexpr uint32_t kBlockAckBytes = 32;
     /// Signature of the Transmission trace: sender (0 = AP, s + 1 = station s), station of the
@@ -152,6 +157,9 @@ class LinkChannel : public Channel
     LinkChannel();
 
     void SetSharing(Sharing sharing, Time slot);
+    /// Broadcasts from the AP: one frame per PPDU lasting `duration(frame bytes)`, no
+    /// acknowledgement, each station receiving it with its own error rate; then `gap` idle.
+    void SetBroadcast(std::function<Time(uint32_t frameBytes)> duration, Time gap);
     /// Station `station`'s link; every station needs one before the simulation starts.
     void SetProfile(uint32_t station, LinkProfile profile);
     int64_t AssignStreams(int64_t stream);
@@ -173,7 +181,7 @@ class LinkChannel : public Channel
     struct Flow
     {
         uint32_t device;  ///< 0 = AP, s + 1 = station s
-        uint32_t station; ///< whose link
+        uint32_t station; ///< whose link; M = the AP's broadcasts
     };
     struct Medium
     {
@@ -189,6 +197,8 @@ class LinkChannel : public Channel
     std::pair<Time, Time> Gate(const Flow& flow, Time now) const;
     void StartNext(Medium& medium);
     void Transmit(Flow flow);
+    void TransmitBroadcast(Flow flow);
+    void EndBroadcast(Flow flow, LinkNetDevice::Frame frame, std::vector<uint8_t> ok);
     void EndTransmission(Flow flow, std::vector<LinkNetDevice::Frame> frames, std::vector<uint8_t> ok);
     /// Radio states of the flow's two ends: forward = the flow's device sends (data), else its peer (block ack).
     void SetRadios(Flow flow, bool forward, LinkNetDevice::RadioState sender, LinkNetDevice::RadioState receiver);
@@ -204,6 +214,8 @@ class LinkChannel : public Channel
     std::vector<Ptr<LinkNetDevice>> m_devices;
     std::map<Mac48Address, uint32_t> m_index;
     std::vector<LinkProfile> m_profiles;
+    std::function<Time(uint32_t)> m_broadcastDuration;
+    Time m_broadcastGap;
     std::vector<Medium> m_media;
     std::vector<uint8_t> m_active; ///< per flow: waiting or transmitting
     Ptr<UniformRandomVariable> m_uniform;

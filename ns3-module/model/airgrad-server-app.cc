@@ -76,6 +76,7 @@ ServerApp::DoDispose()
 {
     m_socket = nullptr;
     m_server = nullptr;
+    m_model = nullptr;
     Application::DoDispose();
 }
 
@@ -86,6 +87,7 @@ ServerApp::StartApplication()
     m_socket = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
     NS_ABORT_MSG_IF(m_socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0,
                     "ServerApp cannot bind UDP port " << m_port);
+    m_socket->SetAllowBroadcast(true);
     m_socket->SetRecvCallback(MakeCallback(&ServerApp::HandleRead, this));
 }
 
@@ -111,14 +113,22 @@ void
 ServerApp::StartRound()
 {
     const std::vector<uint8_t>& model = m_server->BeginRound();
+    m_model = &model;
     m_arrived = 0;
-    for (const Address& worker : m_workers)
+    if (!m_broadcast.IsInvalid())
     {
-        SendFragmented(m_socket, worker, m_server->Round(), FragmentHeader::kServer, model,
-                       m_datagramBytes);
+        SendFragmented(m_socket, m_broadcast, m_server->Round(), FragmentHeader::kServer, model, m_datagramBytes);
+        m_modelSent(m_server->Round(), static_cast<uint32_t>(model.size()), 1);
     }
-    m_modelSent(m_server->Round(), static_cast<uint32_t>(model.size()),
-                static_cast<uint32_t>(m_workers.size()));
+    else
+    {
+        for (const Address& worker : m_workers)
+        {
+            SendFragmented(m_socket, worker, m_server->Round(), FragmentHeader::kServer, model, m_datagramBytes);
+        }
+        m_modelSent(m_server->Round(), static_cast<uint32_t>(model.size()),
+                    static_cast<uint32_t>(m_workers.size()));
+    }
     m_deadlineEvent = Simulator::Schedule(m_deadline, &ServerApp::EndRound, this);
 }
 
@@ -152,6 +162,14 @@ ServerApp::HandleRead(Ptr<Socket> socket)
             !m_deadlineEvent.IsRunning())
         {
             continue; // unknown sender, or a straggler of a finished round
+        }
+        if (header.m_count == 0)
+        {
+            // A worker missed part of the broadcast model: unicast it while the round is open.
+            SendFragmented(m_socket, m_workers[header.m_sender], header.m_round, FragmentHeader::kServer, *m_model,
+                           m_datagramBytes);
+            m_modelSent(header.m_round, static_cast<uint32_t>(m_model->size()), 1);
+            continue;
         }
         m_chunk.resize(packet->GetSize());
         packet->CopyData(m_chunk.data(), m_chunk.size());

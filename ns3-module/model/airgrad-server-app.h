@@ -38,6 +38,9 @@ class ServerApp : public Application
 
     /// The core server (not owned; must outlive the simulation) and the workers' addresses.
     void Setup(::airgrad::Server* server, std::vector<Address> workers);
+    /// Broadcast downlink: the model goes once to `to` (a broadcast address) instead of to each
+    /// worker; a worker that asks again gets it by unicast while the round is open.
+    void SetBroadcast(Address to) { m_broadcast = to; }
     /// Starts round 1 now.
     void StartRounds();
 
@@ -58,6 +61,8 @@ class ServerApp : public Application
 
     ::airgrad::Server* m_server = nullptr;
     std::vector<Address> m_workers;
+    Address m_broadcast;                       ///< empty: unicast downlink
+    const std::vector<uint8_t>* m_model = nullptr; ///< this round's model message
     uint16_t m_port = 0;
     uint32_t m_datagramBytes = 0;
     uint32_t m_rounds = 0;

@@ -49,6 +49,17 @@ WorkerApp::GetTypeId()
                           TimeValue(Seconds(0)),
                           MakeTimeAccessor(&WorkerApp::m_computeTimePerSample),
                           MakeTimeChecker(Seconds(0)))
+            .AddAttribute("RerequestTimeout",
+                          "Broadcast downlink: a model still incomplete this long after its last "
+                          "fragment arrived is asked for again (so is one with a fragment missing "
+                          "before one that arrived); 0 = unicast downlink, never ask.",
+                          TimeValue(Seconds(0)),
+                          MakeTimeAccessor(&WorkerApp::m_rerequestTimeout),
+                          MakeTimeChecker(Seconds(0)))
+            .AddTraceSource("Rerequested",
+                            "The worker asked for a round's model again (round).",
+                            MakeTraceSourceAccessor(&WorkerApp::m_rerequested),
+                            "ns3::TracedValueCallback::Uint32")
             .AddTraceSource("UpdateSent",
                             "An encoded update was handed to the socket (round, bytes).",
                             MakeTraceSourceAccessor(&WorkerApp::m_updateSent),
@@ -87,6 +98,7 @@ void
 WorkerApp::StopApplication()
 {
     Simulator::Cancel(m_sendEvent);
+    Simulator::Cancel(m_rerequestEvent);
     if (m_socket)
     {
         m_socket->Close();
@@ -105,12 +117,30 @@ WorkerApp::HandleRead(Ptr<Socket> socket)
         packet->RemoveHeader(header);
         m_chunk.resize(packet->GetSize());
         packet->CopyData(m_chunk.data(), m_chunk.size());
-        if (header.m_sender != FragmentHeader::kServer ||
-            !m_model.Add(header.m_round, header.m_index, header.m_count, header.m_messageBytes,
-                         m_chunk.data(), m_chunk.size()))
+        if (header.m_sender != FragmentHeader::kServer)
         {
             continue;
         }
+        if (!m_model.Add(header.m_round, header.m_index, header.m_count, header.m_messageBytes,
+                         m_chunk.data(), m_chunk.size()))
+        {
+            // Broadcast fragments come in order and are never retried: a gap is a loss.
+            if (!m_rerequestTimeout.IsZero() && !m_model.Complete(header.m_round))
+            {
+                Simulator::Cancel(m_rerequestEvent);
+                if (m_model.MissingBefore(header.m_round, header.m_index))
+                {
+                    Rerequest(header.m_round);
+                }
+                else
+                {
+                    m_rerequestEvent = Simulator::Schedule(m_rerequestTimeout, &WorkerApp::Rerequest, this,
+                                                           header.m_round);
+                }
+            }
+            continue;
+        }
+        Simulator::Cancel(m_rerequestEvent);
         const std::vector<uint8_t>& model = m_model.Message();
         m_worker->OnModel(model.data(), model.size(), m_update);
         m_modelRound = header.m_round;
@@ -123,6 +153,23 @@ WorkerApp::HandleRead(Ptr<Socket> socket)
             m_computeEnergy->ChangeState(1);
         }
     }
+}
+
+void
+WorkerApp::Rerequest(uint32_t round)
+{
+    if (m_requestedRound == round || m_modelRound >= round)
+    {
+        return;
+    }
+    m_requestedRound = round;
+    FragmentHeader header; // no fragments: a request
+    header.m_round = round;
+    header.m_sender = static_cast<uint16_t>(m_worker->Id());
+    Ptr<Packet> packet = Create<Packet>();
+    packet->AddHeader(header);
+    m_socket->SendTo(packet, 0, m_server);
+    m_rerequested(round);
 }
 
 void

@@ -56,12 +56,17 @@ class WorkerApp : public Application
     void StopApplication() override;
     void HandleRead(Ptr<Socket> socket);
     void SendUpdate(uint32_t round);
+    /// Broadcast downlink: asks the server for `round`'s model unless it arrived or was asked for.
+    void Rerequest(uint32_t round);
 
     ::airgrad::Worker* m_worker = nullptr;
     Address m_server;            ///< server address and port
     uint16_t m_port = 0;         ///< local port for the model
     uint32_t m_datagramBytes = 0;
     Time m_computeTimePerSample;
+    Time m_rerequestTimeout;     ///< 0: unicast downlink, no re-requests
+    uint32_t m_requestedRound = 0;
+    EventId m_rerequestEvent;
     Ptr<PowerStateEnergyModel> m_computeEnergy;
     uint32_t m_modelRound = 0;
     uint32_t m_sentRound = 0;
@@ -72,6 +77,7 @@ class WorkerApp : public Application
     std::vector<uint8_t> m_update;
     std::vector<uint8_t> m_chunk; ///< scratch: one fragment's data
     TracedCallback<uint32_t, uint32_t> m_updateSent;
+    TracedCallback<uint32_t> m_rerequested;
 };
 
 } // namespace airgrad

@@ -54,5 +54,16 @@ MessageReassembler::Add(uint32_t round, uint16_t index, uint16_t count, uint32_t
     return m_complete;
 }
 
+bool
+MessageReassembler::MissingBefore(uint32_t round, uint16_t index) const
+{
+    if (round != m_round || m_complete)
+    {
+        return false;
+    }
+    const auto end = m_have.begin() + std::min<size_t>(index, m_have.size());
+    return std::find(m_have.begin(), end, 0) != end;
+}
+
 } // namespace airgrad
 } // namespace ns3

@@ -31,6 +31,10 @@ class MessageReassembler
              const uint8_t* data, size_t size);
 
     const std::vector<uint8_t>& Message() const { return m_buffer; }
+    /// Whether `round`'s message is complete.
+    bool Complete(uint32_t round) const { return m_round == round && m_complete; }
+    /// Whether a fragment before `index` of `round`'s unfinished message is still missing.
+    bool MissingBefore(uint32_t round, uint16_t index) const;
 
   private:
     uint32_t m_round = 0;

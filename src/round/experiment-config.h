@@ -75,6 +75,8 @@ struct ExperimentConfig
     double idleCurrentA = 0.273;
     double voltageV = 3.0;
     int spatialStreams = 1;           ///< antennas and spatial streams of every radio
+    std::string downlink = "unicast"; ///< unicast (acknowledged, to each worker) | broadcast (once, no ACK)
+    double rerequestTimeoutMs = 20.0; ///< broadcast: ask again when an incomplete model stalls this long
     int queuePackets = 100000;        ///< frames per transmit queue (Wi-Fi MAC queue, link device queue)
     std::string linkRate = "mcs";     ///< link: mcs (802.11 MCS table, ideal choice) | shannon
     double shannonGapDb = 3.0;        ///< link, shannon: SNR gap to capacity

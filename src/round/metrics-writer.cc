@@ -112,7 +112,7 @@ CsvWorkersWriter::CsvWorkersWriter(std::string path)
         throw std::runtime_error("cannot write " + m_path + ".part");
     }
     m_out << "round,worker,status,uplink_payload_bits,uplink_air_bytes,airtime_s,radio_energy_j,"
-             "compute_energy_j,snr_db,mcs\n";
+             "compute_energy_j,snr_db,mcs,rerequests\n";
 }
 
 void
@@ -124,7 +124,7 @@ CsvWorkersWriter::OnWorkers(int round, const std::vector<WorkerRecord>& workers)
         m_out << round << ',' << m << ',' << w.status << ',' << w.uplinkPayloadBits << ',' << w.uplinkAirBytes
               << ',' << FormatNumber(w.airtimeS) << ',' << FormatNumber(w.radioEnergyJ) << ','
               << FormatNumber(w.computeEnergyJ) << ',' << (std::isnan(w.snrDb) ? "" : FormatNumber(w.snrDb))
-              << ',' << (w.mcs < 0 ? "" : std::to_string(w.mcs)) << '\n';
+              << ',' << (w.mcs < 0 ? "" : std::to_string(w.mcs)) << ',' << w.rerequests << '\n';
     }
 }
 

@@ -49,6 +49,7 @@ struct WorkerRecord
     double computeEnergyJ = 0.0;
     double snrDb = 0.0;  ///< NaN when the received power comes from distance
     int mcs = -1;        ///< the MCS of its last data transmission; -1 when none or no radio
+    int rerequests = 0;  ///< broadcast downlink: times it asked for this round's model again
 };
 
 /// \brief Receives one record per round, in order (writers and progress displays).

@@ -570,6 +570,19 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.spatialStreams = static_cast<int>(ParseInt(k, v, 1, 4));
          }},
+        {{"network.downlink", "unicast", "",
+          "how the server sends the model: unicast (to each worker, acknowledged and retried by "
+          "the MAC) | broadcast (once for all, at the lowest basic rate, no acknowledgement; a "
+          "worker that misses a fragment asks for the model again and the server unicasts it)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.downlink = ParseChoice(k, v, {"unicast", "broadcast"});
+         }},
+        {{"network.rerequest_timeout_ms", "20", "ms",
+          "broadcast downlink: a worker whose model is incomplete this long after its last "
+          "fragment arrived asks again (a gap in the fragments makes it ask at once)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.rerequestTimeoutMs = ParseReal(k, v, 0.0, false, 1e6, true);
+         }},
         {{"network.queue_packets", "100000", "frames",
           "frames each transmit queue holds (Wi-Fi: the MAC queue; link: each device queue); a "
           "frame arriving at a full queue is dropped"},
@@ -854,6 +867,17 @@ ResolveScenario(const ScenarioValues& values)
     if (c.networkKind == "link" && c.rateManager == "minstrel")
     {
         Reject("network.rate_manager", "minstrel", "ideal | constant with network.kind = link");
+    }
+    if (c.downlink == "broadcast" && c.networkKind == "link" && c.linkSharing == "fdma")
+    {
+        Reject("network.downlink", "broadcast", "unicast with network.link_sharing = fdma (no channel reaches every worker)");
+    }
+    if (c.downlink == "broadcast" && (c.method.name == "cd-adam" || c.method.name == "amsgrad") &&
+        c.method.downlink == "compressed")
+    {
+        Reject("network.downlink", "broadcast",
+               "unicast with method.downlink = compressed (a worker that missed a compressed update "
+               "cannot resynchronise; method.downlink = model can)");
     }
     if (!c.speedFactors.empty() && c.speedFactors.size() != static_cast<size_t>(c.workers))
     {

@@ -273,7 +273,7 @@ RunLink(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
                           &harness));
     harness.InstallApplications();
     // No ARP on the air: every neighbour is known from the start.
-    NeighborCacheHelper().PopulateNeighborCache();
+    NeighborCacheHelper().PopulateNeighborCache(channel);
     // The applications start at 0 s, in events queued when the simulation initialises the nodes.
     Simulator::Schedule(NanoSeconds(1), &RoundHarness::StartLearning, &harness);
     Simulator::Run();

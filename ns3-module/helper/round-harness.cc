@@ -102,6 +102,11 @@ RoundHarness::RoundHarness(::airgrad::Experiment& experiment, ::airgrad::RoundOb
     }
 }
 
+RoundHarness::~RoundHarness()
+{
+    Simulator::Destroy();
+}
+
 void
 RoundHarness::InstallInternet(const NetDeviceContainer& apDevice, const NetDeviceContainer& staDevices)
 {

@@ -49,6 +49,10 @@ class RoundHarness
   public:
     /// Seeds ns-3 from the run seed and creates the AP node and a station node per worker.
     RoundHarness(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer);
+    /// Destroys the simulation, so that no node or channel outlives a run, even one that threw.
+    ~RoundHarness();
+    RoundHarness(const RoundHarness&) = delete;
+    RoundHarness& operator=(const RoundHarness&) = delete;
 
     NodeContainer ap;
     NodeContainer stations;

@@ -43,16 +43,15 @@ void
 LinkNetDevice::Attach(Ptr<LinkChannel> channel)
 {
     m_channel = channel;
-    const uint32_t index = channel->Attach(this);
-    // The AP's queues grow with the stations (LinkChannel::Attach); a station has one.
-    m_queues.resize(index == 0 ? 0 : 1);
+    m_index = channel->Attach(this);
+    // The AP's queues grow with the stations (Queue); a station has one.
+    m_queues.resize(m_index == 0 ? 0 : 1);
 }
 
 std::deque<LinkNetDevice::Frame>&
 LinkNetDevice::Queue(uint32_t station)
 {
-    const int self = m_channel->IndexOf(m_address);
-    if (self == 0)
+    if (m_index == 0)
     {
         if (station >= m_queues.size())
         {
@@ -97,12 +96,11 @@ LinkNetDevice::SetMtu(const uint16_t mtu)
 bool
 LinkNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocol)
 {
-    const int self = m_channel->IndexOf(m_address);
     const Mac48Address to = Mac48Address::ConvertFrom(dest);
     uint32_t station = 0;
-    if (self > 0)
+    if (m_index > 0)
     {
-        station = static_cast<uint32_t>(self - 1); // a station talks to the AP only
+        station = m_index - 1; // a station talks to the AP only
     }
     else if (to.IsBroadcast())
     {
@@ -124,7 +122,7 @@ LinkNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocol)
         return false;
     }
     queue.push_back({packet, protocol, 0});
-    m_channel->Wake(static_cast<uint32_t>(self), station);
+    m_channel->Wake(m_index, station);
     return true;
 }
 

@@ -97,6 +97,7 @@ class LinkNetDevice : public NetDevice
     Ptr<PowerStateEnergyModel> m_radio;
     Mac48Address m_address;
     uint32_t m_ifIndex = 0;
+    uint32_t m_index = 0; ///< on the channel: 0 = AP, s + 1 = station s
     uint16_t m_mtu = 1500;
     uint32_t m_maxQueuePackets = 0;
     std::vector<std::deque<Frame>> m_queues;

@@ -191,7 +191,7 @@ Codec(benchmark::State& state, VectorCompressor::Options o, airgrad::IndexCoding
     std::vector<uint8_t> bytes;
     Measure(state, d, [&] {
         airgrad::EncodeCompressed(h, in, bytes, coding);
-        airgrad::DecodeCompressed(bytes.data(), bytes.size(), out);
+        airgrad::DecodeCompressed(bytes.data(), bytes.size(), d, out);
         benchmark::DoNotOptimize(out.values.data());
     });
     state.counters["bytes"] = static_cast<double>(bytes.size());

@@ -240,7 +240,7 @@ TEST(Message, QuantizedGoldenBytesInBothLayouts)
     EncodeCompressed(h, q, out);
     EXPECT_EQ(out, kGoldenQuantizedDense);
     CompressedVector back;
-    DecodeCompressed(out.data(), out.size(), back);
+    DecodeCompressed(out.data(), out.size(), 5, back);
     Eigen::VectorXd dense(5);
     back.Decoded(dense);
     EXPECT_EQ(dense, (Eigen::VectorXd(5) << 2.0, 0.0, -2.0, 0.5, 0.5).finished());
@@ -254,7 +254,7 @@ TEST(Message, QuantizedGoldenBytesInBothLayouts)
     q.levels[500] = -2;
     EncodeCompressed(h, q, out);
     EXPECT_EQ(out, kGoldenQuantizedSparse);
-    DecodeCompressed(out.data(), out.size(), back);
+    DecodeCompressed(out.data(), out.size(), q.dimension, back);
     EXPECT_EQ(back.levels, q.levels);
     EXPECT_EQ(back.norms(0), 3.0);
 }
@@ -273,9 +273,10 @@ TEST(Message, SignPredictedAndModelDeltaGoldenBytes)
     EncodeCompressed(h, s, sign);
     EXPECT_EQ(sign, kGoldenSign);
     CompressedVector back;
-    DecodeCompressed(sign.data(), sign.size(), back);
+    DecodeCompressed(sign.data(), sign.size(), s.dimension, back);
     EXPECT_EQ(back.levels, s.levels);
     EXPECT_EQ(back.scale, 0.25);
+    EXPECT_THROW(DecodeCompressed(sign.data(), sign.size(), 11, back), std::runtime_error) << "another dimension";
 
     h.round = 7;
     h.sender = 4;

@@ -844,9 +844,14 @@ EncodeCompressed(MessageHeader header, const CompressedVector& v, std::vector<ui
 }
 
 MessageHeader
-DecodeCompressed(const uint8_t* data, size_t size, CompressedVector& v)
+DecodeCompressed(const uint8_t* data, size_t size, Eigen::Index dimension, CompressedVector& v)
 {
     const MessageHeader h = ReadHeader(data, size);
+    if (static_cast<Eigen::Index>(h.dimension) != dimension)
+    {
+        throw std::runtime_error("message of dimension " + std::to_string(h.dimension) + ", expected " +
+                                 std::to_string(dimension));
+    }
     v.format = h.format;
     v.dimension = static_cast<Eigen::Index>(h.dimension);
     const uint8_t* payload = data + kMessageHeaderBytes;

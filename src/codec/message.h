@@ -172,8 +172,9 @@ void EncodeCompressed(MessageHeader header,
                       const CompressedVector& v,
                       std::vector<uint8_t>& out,
                       IndexCoding coding = IndexCoding::kFixed);
-/// Decodes a dense, sparse, quantized or sign message into `v` (capacity is reused).
-MessageHeader DecodeCompressed(const uint8_t* data, size_t size, CompressedVector& v);
+/// Decodes a dense, sparse, quantized or sign message of `dimension` coordinates into `v`
+/// (capacity is reused); throws std::runtime_error naming both dimensions when it is of another.
+MessageHeader DecodeCompressed(const uint8_t* data, size_t size, Eigen::Index dimension, CompressedVector& v);
 
 /// Predicted message (TPC): coefficients, then an optional complete inner message.
 void EncodePredicted(MessageHeader header,

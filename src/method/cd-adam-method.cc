@@ -86,11 +86,7 @@ CdAdamWorkerCodec::DecodeDownlink(const uint8_t* data,
     m_lastRound = h.round;
     if (innerSize > 0)
     {
-        DecodeCompressed(inner, innerSize, m_compressed);
-        if (m_compressed.dimension != m_x.size())
-        {
-            throw std::runtime_error("cd-adam downlink of the wrong dimension");
-        }
+        DecodeCompressed(inner, innerSize, m_x.size(), m_compressed);
         if (m_options.strategy == CdAdamOptions::Strategy::kMarkov)
         {
             m_compressed.AddTo(m_serverTracker);
@@ -206,11 +202,7 @@ CdAdamServerCodec::BeginRound()
 void
 CdAdamServerCodec::Accept(uint32_t worker, const uint8_t* data, size_t size)
 {
-    DecodeCompressed(data, size, m_decoded);
-    if (m_decoded.dimension != m_roundSum.size())
-    {
-        throw std::runtime_error("cd-adam update of the wrong dimension");
-    }
+    DecodeCompressed(data, size, m_roundSum.size(), m_decoded);
     m_decoded.AddTo(m_roundSum);
     if (m_options.strategy == CdAdamOptions::Strategy::kMarkov)
     {

@@ -163,12 +163,7 @@ CompressedGradientServerCodec::BeginRound()
 void
 CompressedGradientServerCodec::Accept(uint32_t /*worker*/, const uint8_t* data, size_t size)
 {
-    DecodeCompressed(data, size, m_decoded);
-    if (m_decoded.dimension != m_sum.size())
-    {
-        throw std::runtime_error("update of dimension " + std::to_string(m_decoded.dimension) +
-                                 ", expected " + std::to_string(m_sum.size()));
-    }
+    DecodeCompressed(data, size, m_sum.size(), m_decoded);
     m_decoded.AddTo(m_sum);
     ++m_accepted;
 }

@@ -25,11 +25,7 @@ DianaServerCodec::BeginRound()
 void
 DianaServerCodec::Accept(uint32_t worker, const uint8_t* data, size_t size)
 {
-    DecodeCompressed(data, size, m_decoded);
-    if (m_decoded.dimension != m_roundSum.size())
-    {
-        throw std::runtime_error("diana update of the wrong dimension");
-    }
+    DecodeCompressed(data, size, m_roundSum.size(), m_decoded);
     m_decoded.AddTo(m_roundSum);
     m_decoded.AddTo(m_shifts[worker], m_alpha);
 }

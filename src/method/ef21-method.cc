@@ -49,11 +49,7 @@ Ef21ServerCodec::Ef21ServerCodec(Eigen::Index dim, double step, int workers)
 void
 Ef21ServerCodec::Accept(uint32_t worker, const uint8_t* data, size_t size)
 {
-    DecodeCompressed(data, size, m_decoded);
-    if (m_decoded.dimension != m_sum.size())
-    {
-        throw std::runtime_error("ef21 update of the wrong dimension");
-    }
+    DecodeCompressed(data, size, m_sum.size(), m_decoded);
     m_decoded.AddTo(m_estimates[worker]);
     m_decoded.AddTo(m_sum);
 }

@@ -104,11 +104,7 @@ GdSecServerCodec::GdSecServerCodec(Eigen::Index dim, double step, int workers, d
 void
 GdSecServerCodec::Accept(uint32_t worker, const uint8_t* data, size_t size)
 {
-    DecodeCompressed(data, size, m_decoded);
-    if (m_decoded.dimension != m_sum.size())
-    {
-        throw std::runtime_error("gd-sec update of the wrong dimension");
-    }
+    DecodeCompressed(data, size, m_sum.size(), m_decoded);
     Eigen::VectorXd& h = m_references[worker];
     if (m_beta != 1.0)
     {

@@ -62,11 +62,7 @@ Reconstruct(const PredictorHistory& history, const uint8_t* data, size_t size,
     }
     if (innerSize > 0)
     {
-        DecodeCompressed(inner, innerSize, residual);
-        if (residual.dimension != estimate.size())
-        {
-            throw std::runtime_error("tpc residual of the wrong dimension");
-        }
+        DecodeCompressed(inner, innerSize, estimate.size(), residual);
         residual.AddTo(estimate);
     }
 }

@@ -247,7 +247,7 @@ TEST(LinkDriver, BroadcastDownlinkSendsTheModelOnceAndResendsWhatWasMissed)
         c.networkKind = kind;
         Experiment e(c);
         Recorder rec;
-        c.networkKind == "link" ? ns3::airgrad::RunLink(e, rec) : ns3::airgrad::RunWifi(e, rec);
+        ns3::airgrad::RunNetwork(e, rec);
         EXPECT_EQ(rec.rows.back().network.downlinkPayloadBits, c.rounds * modelBits) << kind << ": once per round";
         EXPECT_EQ(Rerequests(rec), 0U) << kind;
         for (size_t i = 0; i < rec.rows.size(); ++i)

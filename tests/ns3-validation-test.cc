@@ -302,14 +302,7 @@ MeanPerRound(const ExperimentConfig& c)
 {
     Experiment e(c);
     Recorder rec;
-    if (c.networkKind == "wifi")
-    {
-        ns3::airgrad::RunWifi(e, rec);
-    }
-    else
-    {
-        ns3::airgrad::RunLink(e, rec);
-    }
+    ns3::airgrad::RunNetwork(e, rec);
     PerRound out;
     for (const auto& round : rec.workerRows)
     {

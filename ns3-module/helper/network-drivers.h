@@ -53,6 +53,10 @@ NetworkRunStats RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObser
  */
 NetworkRunStats RunLink(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer);
 
+/// Runs the experiment over the network its network.kind names: ideal (the core's RunIdeal; no
+/// simulator, empty stats), wifi or link.
+NetworkRunStats RunNetwork(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer);
+
 } // namespace airgrad
 } // namespace ns3
 

@@ -6,7 +6,6 @@
 #include "method/method-factory.h"
 #include "round/experiment.h"
 #include "round/metrics-writer.h"
-#include "round/round-engine.h"
 #include "scenario/scenario-config.h"
 
 #include <boost/program_options.hpp>
@@ -194,19 +193,7 @@ Run(int argc, char** argv)
               << " (d = " << experiment->Dimension() << ", M = " << config.workers << ") over "
               << config.networkKind << ", " << config.rounds << " rounds -> " << out.string() << "\n";
     const auto roundsStarted = std::chrono::steady_clock::now();
-    ns3::airgrad::NetworkRunStats networkStats;
-    if (config.networkKind == "wifi")
-    {
-        networkStats = ns3::airgrad::RunWifi(*experiment, fanout);
-    }
-    else if (config.networkKind == "link")
-    {
-        networkStats = ns3::airgrad::RunLink(*experiment, fanout);
-    }
-    else
-    {
-        RunIdeal(*experiment, fanout);
-    }
+    const ns3::airgrad::NetworkRunStats networkStats = ns3::airgrad::RunNetwork(*experiment, fanout);
     progress.Finish();
     csv.Commit();
     workersCsv.Commit();

@@ -233,7 +233,7 @@ RunLink(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
         profile.blockAck = BlockAckDuration(config, tx, band);
         profile.gap = contentionGap;
         // TDMA: the largest frame must fit a slot with its block ack, or as a broadcast.
-        const uint32_t largest = LinkChannel::SubframeBytes(static_cast<uint32_t>(config.fragmentBytes) + 28);
+        const uint32_t largest = LinkChannel::SubframeBytes(static_cast<uint32_t>(config.fragmentBytes) + 28); // + IPv4 and UDP headers
         const Time exchange = profile.ppduDuration(largest) + profile.sifs + profile.blockAck + profile.gap;
         const Time broadcast = WifiPhy::CalculateTxDuration(largest, broadcastTx, band) + contentionGap;
         if (sharing == LinkChannel::Sharing::kTdma && std::max(exchange, broadcast) > slotTime)

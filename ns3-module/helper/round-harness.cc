@@ -223,11 +223,7 @@ RoundHarness::StartLearning()
     for (size_t m = 0; m < m_stations.size(); ++m, ++radio)
     {
         Station& s = m_stations[m];
-        s.uplinkBytesAtRow = s.uplinkBytes;
-        s.airBytesAtRow = s.airBytes;
-        s.airtimeAtRow = s.airtimeS;
-        s.radioAtRow = (*radio)->GetTotalEnergyConsumption();
-        s.computeAtRow = m_processors[m]->GetTotalEnergyConsumption();
+        s.MarkRow((*radio)->GetTotalEnergyConsumption(), m_processors[m]->GetTotalEnergyConsumption());
     }
     m_observer.OnRound(m_experiment.Evaluate(0, m_counters, 0, 0));
     m_server->StartRounds();
@@ -351,12 +347,7 @@ RoundHarness::OnWorkers(uint32_t round)
         w.snrDb = s.snrDb;
         w.mcs = s.mcs;
         w.rerequests = s.rerequests - s.rerequestsAtRow;
-        s.rerequestsAtRow = s.rerequests;
-        s.uplinkBytesAtRow = s.uplinkBytes;
-        s.airBytesAtRow = s.airBytes;
-        s.airtimeAtRow = s.airtimeS;
-        s.radioAtRow = radioJ;
-        s.computeAtRow = computeJ;
+        s.MarkRow(radioJ, computeJ);
     }
     m_observer.OnWorkers(static_cast<int>(round), records);
 }

@@ -100,6 +100,17 @@ class RoundHarness
         uint64_t uplinkBytesAtRow = 0;
         double radioAtRow = 0.0;
         double computeAtRow = 0.0;
+
+        /// The counts at a row's end, from which the next row's are differences.
+        void MarkRow(double radioJ, double computeJ)
+        {
+            airtimeAtRow = airtimeS;
+            airBytesAtRow = airBytes;
+            uplinkBytesAtRow = uplinkBytes;
+            rerequestsAtRow = rerequests;
+            radioAtRow = radioJ;
+            computeAtRow = computeJ;
+        }
     };
 
     double RadioEnergyJ() const;

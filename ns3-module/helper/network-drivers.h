@@ -26,16 +26,17 @@ struct NetworkRunStats
 };
 
 /**
- * \brief Runs an experiment's rounds over ns-3 Wi-Fi: one 802.11ax access point (the server) and
- * a station per worker at network.distance_m on a circle, 5 GHz, network.channel_width_mhz,
- * log-distance path loss (exponent 3, 46.68 dB at 1 m), the ideal rate manager, UDP with
- * application-level fragmentation, and a Wi-Fi radio energy model per station.
+ * \brief Runs an experiment's rounds over ns-3 Wi-Fi: one access point (the server) and a station
+ * per worker, with the standard, band, width, guard interval, rate manager, aggregation, streams,
+ * placement or set SNRs, fading and energy currents of the network.* keys; UDP with
+ * application-level fragmentation; a Wi-Fi radio energy model and a processor model per station.
  *
- * Rounds start once every station has associated; sim_time_s, airtime, air bytes and energy count
- * from that moment. Airtime is the sum of the worker radios' TX state durations; uplink air bytes
- * the sizes of the PSDUs they transmit (MAC/IP/UDP headers and retries included); energy their
- * radio energy only. Reports round 0 and every round to `observer`.
- * Throws std::runtime_error when the stations do not associate within 10 simulated seconds.
+ * Rounds start once every station has associated and a warm-up has made every link ready;
+ * sim_time_s, airtime, air bytes and energy count from that moment. Airtime is the sum of the
+ * worker radios' TX state durations; uplink air bytes the sizes of the PSDUs they transmit
+ * (MAC/IP/UDP headers, acks and retries included); energy their radio plus processor energy.
+ * Reports round 0 and every round to `observer`. Throws std::runtime_error when the stations do
+ * not associate or the links do not become ready within 60 simulated seconds.
  */
 NetworkRunStats RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer);
 

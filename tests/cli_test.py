@@ -72,6 +72,9 @@ class BadInput(unittest.TestCase):
                            "--set", "network.downlink=broadcast"], "network.downlink", "'broadcast'", "fdma")
         self.expect_error([QUICKSTART, "--set", "method.name=cd-adam", "--set", "network.downlink=broadcast"],
                           "network.downlink", "'broadcast'", "method.downlink = model")
+        self.expect_error([QUICKSTART, "--set", "network.transport=tcp", "--set", "network.downlink=broadcast"],
+                          "network.downlink", "'broadcast'", "unicast with network.transport = tcp")
+        self.expect_error([QUICKSTART, "--set", "network.transport=quic"], "network.transport", "'quic'", "udp | tcp")
 
     def test_missing_file(self):
         self.expect_error([os.path.join(self.tmp.name, "nope.ini")], "nope.ini", "cannot be read")

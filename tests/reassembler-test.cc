@@ -1,8 +1,13 @@
+#include "model/airgrad-fragment-header.h"
 #include "model/message-reassembler.h"
+#include "model/stream-framer.h"
+
+#include "ns3/packet.h"
 
 #include <gtest/gtest.h>
 
 #include <numeric>
+#include <stdexcept>
 
 namespace ns3::airgrad {
 namespace {
@@ -83,6 +88,64 @@ TEST(Reassembler, WrongSizedFragmentIsRejected)
     EXPECT_FALSE(r.Add(1, 5, 2, 100, m.data(), 50)); // index beyond count
     EXPECT_FALSE(Feed(r, 1, m, 2, 0));
     EXPECT_TRUE(Feed(r, 1, m, 2, 1));
+}
+
+TEST(StreamFramer, AFrameIsTheFragmentHeaderOfFragment0Of1ThenTheMessage)
+{
+    std::vector<uint8_t> frame;
+    AppendFrame(frame, 0x01020304, 0x0506, {0xAA, 0xBB});
+    const std::vector<uint8_t> golden = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x00, 0x00,
+                                         0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0xAA, 0xBB};
+    EXPECT_EQ(frame, golden);
+    // The same bytes as the UDP fragment header ns-3 serialises.
+    FragmentHeader header;
+    header.m_round = 0x01020304;
+    header.m_sender = 0x0506;
+    header.m_count = 1;
+    header.m_messageBytes = 2;
+    Ptr<Packet> packet = Create<Packet>();
+    packet->AddHeader(header);
+    std::vector<uint8_t> serialised(packet->GetSize());
+    packet->CopyData(serialised.data(), serialised.size());
+    EXPECT_EQ(serialised, std::vector<uint8_t>(golden.begin(), golden.begin() + kFrameHeaderBytes));
+}
+
+TEST(StreamFramer, MessagesComeBackWhateverPiecesTheStreamArrivesIn)
+{
+    const std::vector<std::vector<uint8_t>> messages = {Message(0), Message(1000), Message(37)};
+    std::vector<uint8_t> stream;
+    for (size_t i = 0; i < messages.size(); ++i)
+    {
+        AppendFrame(stream, static_cast<uint32_t>(7 + i), static_cast<uint16_t>(i), messages[i]);
+    }
+    for (size_t piece = 1; piece <= 50; ++piece)
+    {
+        StreamFramer framer;
+        size_t next = 0;
+        for (size_t offset = 0; offset < stream.size(); offset += piece)
+        {
+            framer.Add(stream.data() + offset, std::min(piece, stream.size() - offset));
+            while (framer.Next())
+            {
+                ASSERT_LT(next, messages.size()) << "piece " << piece;
+                EXPECT_EQ(framer.Round(), 7 + next);
+                EXPECT_EQ(framer.Sender(), next);
+                EXPECT_EQ(framer.Message(), messages[next]) << "piece " << piece;
+                ++next;
+            }
+        }
+        EXPECT_EQ(next, messages.size()) << "piece " << piece;
+    }
+}
+
+TEST(StreamFramer, AHeaderThatIsNotAStreamFrameIsAnError)
+{
+    std::vector<uint8_t> frame;
+    AppendFrame(frame, 1, 2, Message(10));
+    frame[9] = 3; // fragment count 3
+    StreamFramer framer;
+    framer.Add(frame.data(), frame.size());
+    EXPECT_THROW(framer.Next(), std::runtime_error);
 }
 
 } // namespace

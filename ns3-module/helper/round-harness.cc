@@ -4,6 +4,7 @@
 #include "round/experiment.h"
 
 #include "ns3/basic-energy-source-helper.h"
+#include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/internet-stack-helper.h"
@@ -28,6 +29,7 @@ namespace
 {
 
 constexpr uint16_t kPort = 9000;
+constexpr int kConnectLimitS = 60; ///< TCP: simulated seconds the workers get to connect
 
 /// Per-worker compute-time factors: the configured list, log-normal draws, or all 1.
 std::vector<double>
@@ -161,6 +163,7 @@ RoundHarness::InstallApplications()
     m_server->SetAttribute("DatagramBytes", UintegerValue(static_cast<uint32_t>(config.fragmentBytes)));
     m_server->SetAttribute("Rounds", UintegerValue(static_cast<uint32_t>(config.rounds)));
     m_server->SetAttribute("RoundDeadline", TimeValue(Seconds(config.roundDeadlineS)));
+    m_server->SetAttribute("Tcp", BooleanValue(config.transport == "tcp"));
     std::vector<Address> workerAddresses;
     for (int m = 0; m < workers; ++m)
     {
@@ -188,6 +191,7 @@ RoundHarness::InstallApplications()
         app->SetAttribute("Server", AddressValue(InetSocketAddress(apInterface.GetAddress(0), kPort)));
         app->SetAttribute("Port", UintegerValue(kPort));
         app->SetAttribute("DatagramBytes", UintegerValue(static_cast<uint32_t>(config.fragmentBytes)));
+        app->SetAttribute("Tcp", BooleanValue(config.transport == "tcp"));
         app->SetAttribute("ComputeTimePerSample",
                           TimeValue(Seconds(config.secondsPerSample * speed[static_cast<size_t>(m)])));
         app->SetComputeEnergyModel(m_processors[static_cast<size_t>(m)]);
@@ -212,6 +216,29 @@ RoundHarness::InstallApplications()
 
 void
 RoundHarness::StartLearning()
+{
+    if (m_experiment.Config().transport != "tcp")
+    {
+        BeginLearning();
+        return;
+    }
+    // Connections are part of the set-up, like association: round 1 starts once all are open.
+    m_server->SetAllConnectedCallback([this]() {
+        Simulator::Cancel(m_connectLimit);
+        BeginLearning();
+    });
+    for (const Ptr<WorkerApp>& app : m_apps)
+    {
+        app->Connect();
+    }
+    m_connectLimit = Simulator::Schedule(Seconds(kConnectLimitS), [this]() {
+        m_unconnected = static_cast<uint32_t>(m_apps.size()) - m_server->Connected();
+        Simulator::Stop();
+    });
+}
+
+void
+RoundHarness::BeginLearning()
 {
     m_start = Simulator::Now();
     m_wallStart = std::chrono::steady_clock::now();
@@ -246,6 +273,13 @@ RoundHarness::AddAirBytes(uint32_t station, uint64_t bytes)
 void
 RoundHarness::CheckAllRoundsRan(const char* network) const
 {
+    if (m_unconnected > 0)
+    {
+        throw std::runtime_error(std::to_string(m_unconnected) + " of " + std::to_string(m_apps.size()) +
+                                 " workers could not open their TCP connection to the server within " +
+                                 std::to_string(kConnectLimitS) +
+                                 " s; raise network.snr_db or use network.transport = udp");
+    }
     const int done = m_experiment.GetServer().Round();
     if (done < m_experiment.Config().rounds)
     {
@@ -335,7 +369,9 @@ RoundHarness::OnWorkers(uint32_t round)
         }
         else
         {
-            w.status = app.SentRound() == round ? "lost" : "late";
+            // TCP loses nothing while its connection holds: an update sent but not applied was
+            // still on its way at the deadline.
+            w.status = app.SentRound() == round && m_experiment.Config().transport == "udp" ? "lost" : "late";
         }
         const double radioJ = (*radio)->GetTotalEnergyConsumption();
         const double computeJ = m_processors[m]->GetTotalEnergyConsumption();

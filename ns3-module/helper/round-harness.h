@@ -13,6 +13,7 @@
 
 #include "ns3/device-energy-model-container.h"
 #include "ns3/energy-source-container.h"
+#include "ns3/event-id.h"
 #include "ns3/ipv4-interface-container.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
@@ -68,7 +69,8 @@ class RoundHarness
     void SetRadios(DeviceEnergyModelContainer radios) { m_radios = radios; }
     /// Server and worker applications, with their traces wired to the tallies.
     void InstallApplications();
-    /// Round 0's row, then round 1 starts now; counts start here.
+    /// Round 0's row, then round 1 starts now; counts start here. With TCP transport the workers
+    /// first connect, and all this happens once every connection is open.
     void StartLearning();
     /// Simulated time at which round 1 began.
     Time LearningStart() const { return m_start; }
@@ -82,7 +84,8 @@ class RoundHarness
     /// The SNR workers.csv reports (default: network.snr_db, or nan in distance mode).
     void SetSnrDb(uint32_t station, double snrDb) { m_stations[station].snrDb = snrDb; }
 
-    /// Throws std::runtime_error naming the last round when fewer than run.rounds rounds ended.
+    /// Throws std::runtime_error naming the last round when fewer than run.rounds rounds ended,
+    /// or the workers whose TCP connection never opened.
     void CheckAllRoundsRan(const char* network) const;
 
   private:
@@ -113,6 +116,7 @@ class RoundHarness
         }
     };
 
+    void BeginLearning();
     double RadioEnergyJ() const;
     double ComputeEnergyJ() const;
     void OnModelSent(uint32_t bytes, uint32_t recipients);
@@ -138,6 +142,8 @@ class RoundHarness
     uint64_t m_airBytesAtStart = 0;
     double m_radioAtStart = 0.0;
     double m_computeAtStart = 0.0;
+    EventId m_connectLimit;
+    uint32_t m_unconnected = 0; ///< TCP: workers not connected when the limit passed
     int m_appliedSinceRow = 0; ///< updates applied since the last metrics row (run.eval_every)
     int m_lostSinceRow = 0;
 };

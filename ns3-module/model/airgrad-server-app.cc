@@ -5,10 +5,12 @@
 #include "round/server.h"
 
 #include "ns3/abort.h"
+#include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
+#include "ns3/tcp-socket-factory.h"
 #include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
 #include "ns3/udp-socket-factory.h"
@@ -34,10 +36,17 @@ ServerApp::GetTypeId()
                           MakeUintegerAccessor(&ServerApp::m_port),
                           MakeUintegerChecker<uint16_t>())
             .AddAttribute("DatagramBytes",
-                          "UDP payload per fragment including the 14-byte fragment header, bytes.",
+                          "UDP payload per fragment including the 14-byte fragment header, or "
+                          "with Tcp the TCP segment size, bytes.",
                           UintegerValue(1400),
                           MakeUintegerAccessor(&ServerApp::m_datagramBytes),
                           MakeUintegerChecker<uint32_t>(FragmentHeader::kSize + 1, 65507))
+            .AddAttribute("Tcp",
+                          "Listen for a TCP connection from each worker and exchange messages "
+                          "over it instead of UDP fragments.",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&ServerApp::m_tcp),
+                          MakeBooleanChecker())
             .AddAttribute("Rounds",
                           "Number of rounds; the simulation stops after the last one.",
                           UintegerValue(1),
@@ -69,12 +78,28 @@ ServerApp::Setup(::airgrad::Server* server, std::vector<Address> workers)
     m_server = server;
     m_workers = std::move(workers);
     m_uplinks.assign(m_workers.size(), MessageReassembler());
+    m_streams = std::vector<MessageStream>(m_workers.size()); // never resized: streams call back into themselves
+}
+
+uint32_t
+ServerApp::Connected() const
+{
+    uint32_t n = 0;
+    for (const MessageStream& s : m_streams)
+    {
+        n += s.Connected();
+    }
+    return n;
 }
 
 void
 ServerApp::DoDispose()
 {
     m_socket = nullptr;
+    for (MessageStream& s : m_streams)
+    {
+        s.Close();
+    }
     m_server = nullptr;
     m_model = nullptr;
     Application::DoDispose();
@@ -84,6 +109,16 @@ void
 ServerApp::StartApplication()
 {
     NS_ABORT_MSG_IF(m_server == nullptr, "ServerApp started without a server");
+    if (m_tcp)
+    {
+        m_socket = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
+        m_socket->SetAttribute("SegmentSize", UintegerValue(m_datagramBytes)); // accepted sockets inherit it
+        NS_ABORT_MSG_IF(m_socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0 || m_socket->Listen() != 0,
+                        "ServerApp cannot listen on TCP port " << m_port);
+        m_socket->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+                                    MakeCallback(&ServerApp::HandleAccept, this));
+        return;
+    }
     m_socket = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
     NS_ABORT_MSG_IF(m_socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0,
                     "ServerApp cannot bind UDP port " << m_port);
@@ -96,6 +131,10 @@ ServerApp::StopApplication()
 {
     Simulator::Cancel(m_deadlineEvent);
     Simulator::Cancel(m_startEvent);
+    for (MessageStream& s : m_streams)
+    {
+        s.Close();
+    }
     if (m_socket)
     {
         m_socket->Close();
@@ -115,7 +154,20 @@ ServerApp::StartRound()
     const std::vector<uint8_t>& model = m_server->BeginRound();
     m_model = &model;
     m_arrived = 0;
-    if (!m_broadcast.IsInvalid())
+    if (m_tcp)
+    {
+        uint32_t recipients = 0;
+        for (MessageStream& s : m_streams)
+        {
+            if (s.Connected()) // a worker between connections misses this round
+            {
+                s.Send(m_server->Round(), FragmentHeader::kServer, model);
+                ++recipients;
+            }
+        }
+        m_modelSent(m_server->Round(), static_cast<uint32_t>(model.size()), recipients);
+    }
+    else if (!m_broadcast.IsInvalid())
     {
         SendFragmented(m_socket, m_broadcast, m_server->Round(), FragmentHeader::kServer, model, m_datagramBytes);
         m_modelSent(m_server->Round(), static_cast<uint32_t>(model.size()), 1);
@@ -175,12 +227,56 @@ ServerApp::HandleRead(Ptr<Socket> socket)
         packet->CopyData(m_chunk.data(), m_chunk.size());
         MessageReassembler& uplink = m_uplinks[header.m_sender];
         if (uplink.Add(header.m_round, header.m_index, header.m_count, header.m_messageBytes,
-                       m_chunk.data(), m_chunk.size()) &&
-            m_server->OnUplink(uplink.Message().data(), uplink.Message().size()) &&
-            ++m_arrived == m_workers.size())
+                       m_chunk.data(), m_chunk.size()))
         {
-            EndRound();
+            UpdateArrived(header.m_sender, header.m_round, uplink.Message());
         }
+    }
+}
+
+void
+ServerApp::UpdateArrived(uint32_t worker, uint32_t round, const std::vector<uint8_t>& update)
+{
+    if (worker >= m_workers.size() || round != m_server->Round() || !m_deadlineEvent.IsRunning())
+    {
+        return; // a straggler of a finished round
+    }
+    if (m_server->OnUplink(update.data(), update.size()) && ++m_arrived == m_workers.size())
+    {
+        EndRound();
+    }
+}
+
+void
+ServerApp::HandleAccept(Ptr<Socket> socket, const Address& from)
+{
+    const Ipv4Address peer = InetSocketAddress::ConvertFrom(from).GetIpv4();
+    uint32_t worker = 0;
+    while (worker < m_workers.size() && InetSocketAddress::ConvertFrom(m_workers[worker]).GetIpv4() != peer)
+    {
+        ++worker;
+    }
+    if (worker == m_workers.size())
+    {
+        socket->Close(); // not one of our workers
+        return;
+    }
+    // A worker that reconnects replaces its old connection (and whatever was queued on it).
+    m_streams[worker].Attach(socket, [this, worker](uint32_t round, uint16_t, const std::vector<uint8_t>& update) {
+        UpdateArrived(worker, round, update);
+    });
+    auto closed = MakeBoundCallback(+[](ServerApp* app, uint32_t w, Ptr<Socket> s) {
+        if (app->m_streams[w].Owns(s))
+        {
+            app->m_streams[w].Close();
+        }
+    }, this, worker);
+    socket->SetCloseCallbacks(closed, closed);
+    if (m_allConnected && Connected() == m_workers.size())
+    {
+        std::function<void()> once = std::move(m_allConnected);
+        m_allConnected = nullptr;
+        once();
     }
 }
 

@@ -2,6 +2,7 @@
 #define AIRGRAD_SERVER_APP_H
 
 #include "message-reassembler.h"
+#include "message-stream.h"
 
 #include "ns3/address.h"
 #include "ns3/application.h"
@@ -9,6 +10,7 @@
 #include "ns3/nstime.h"
 #include "ns3/traced-callback.h"
 
+#include <functional>
 #include <vector>
 
 namespace airgrad
@@ -26,7 +28,7 @@ namespace airgrad
 
 /**
  * \brief The parameter server on the access point. Each round it sends the model to every worker
- * (unicast UDP fragments), keeps the updates that are complete before the deadline, and ends the
+ * (unicast UDP fragments, or a message on each worker's TCP connection), keeps the updates that are complete before the deadline, and ends the
  * round when all are in or the deadline passes; then the next round starts at once.
  * Rounds begin when StartRounds() is called (after the stations have associated).
  */
@@ -41,6 +43,10 @@ class ServerApp : public Application
     /// Broadcast downlink: the model goes once to `to` (a broadcast address) instead of to each
     /// worker; a worker that asks again gets it by unicast while the round is open.
     void SetBroadcast(Address to) { m_broadcast = to; }
+    /// TCP transport: `callback` runs once, when every worker has connected.
+    void SetAllConnectedCallback(std::function<void()> callback) { m_allConnected = std::move(callback); }
+    /// TCP transport: workers whose connection is open.
+    uint32_t Connected() const;
     /// Starts round 1 now.
     void StartRounds();
 
@@ -58,6 +64,9 @@ class ServerApp : public Application
     void StartRound();
     void EndRound();
     void HandleRead(Ptr<Socket> socket);
+    void HandleAccept(Ptr<Socket> socket, const Address& from);
+    /// A whole update arrived from `worker`.
+    void UpdateArrived(uint32_t worker, uint32_t round, const std::vector<uint8_t>& update);
 
     ::airgrad::Server* m_server = nullptr;
     std::vector<Address> m_workers;
@@ -67,7 +76,10 @@ class ServerApp : public Application
     uint32_t m_datagramBytes = 0;
     uint32_t m_rounds = 0;
     Time m_deadline;
-    Ptr<Socket> m_socket;
+    bool m_tcp = false;
+    Ptr<Socket> m_socket;                      ///< UDP socket, or TCP listening socket
+    std::vector<MessageStream> m_streams;      ///< TCP: per worker
+    std::function<void()> m_allConnected;
     EventId m_deadlineEvent;
     EventId m_startEvent;
     std::vector<MessageReassembler> m_uplinks; ///< per worker

@@ -5,10 +5,12 @@
 #include "round/worker.h"
 
 #include "ns3/abort.h"
+#include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
+#include "ns3/tcp-socket-factory.h"
 #include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
 #include "ns3/udp-socket-factory.h"
@@ -39,10 +41,17 @@ WorkerApp::GetTypeId()
                           MakeUintegerAccessor(&WorkerApp::m_port),
                           MakeUintegerChecker<uint16_t>())
             .AddAttribute("DatagramBytes",
-                          "UDP payload per fragment including the 14-byte fragment header, bytes.",
+                          "UDP payload per fragment including the 14-byte fragment header, or "
+                          "with Tcp the TCP segment size, bytes.",
                           UintegerValue(1400),
                           MakeUintegerAccessor(&WorkerApp::m_datagramBytes),
                           MakeUintegerChecker<uint32_t>(FragmentHeader::kSize + 1, 65507))
+            .AddAttribute("Tcp",
+                          "Exchange messages over a TCP connection to the server (opened by "
+                          "Connect) instead of UDP fragments.",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&WorkerApp::m_tcp),
+                          MakeBooleanChecker())
             .AddAttribute("ComputeTimePerSample",
                           "Compute time per sample the update's gradients visit, s; the update "
                           "is sent this long times the samples after the model arrived.",
@@ -78,7 +87,9 @@ WorkerApp::SetWorker(::airgrad::Worker* worker)
 void
 WorkerApp::DoDispose()
 {
+    m_running = false;
     m_socket = nullptr;
+    m_stream.Close();
     m_worker = nullptr;
     m_computeEnergy = nullptr;
     Application::DoDispose();
@@ -88,6 +99,11 @@ void
 WorkerApp::StartApplication()
 {
     NS_ABORT_MSG_IF(m_worker == nullptr, "WorkerApp started without a worker");
+    m_running = true;
+    if (m_tcp)
+    {
+        return; // the harness calls Connect once the network is up
+    }
     m_socket = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
     NS_ABORT_MSG_IF(m_socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0,
                     "WorkerApp cannot bind UDP port " << m_port);
@@ -97,8 +113,11 @@ WorkerApp::StartApplication()
 void
 WorkerApp::StopApplication()
 {
+    m_running = false;
     Simulator::Cancel(m_sendEvent);
     Simulator::Cancel(m_rerequestEvent);
+    Simulator::Cancel(m_connectEvent);
+    m_stream.Close();
     if (m_socket)
     {
         m_socket->Close();
@@ -140,18 +159,64 @@ WorkerApp::HandleRead(Ptr<Socket> socket)
             }
             continue;
         }
-        Simulator::Cancel(m_rerequestEvent);
-        const std::vector<uint8_t>& model = m_model.Message();
-        m_worker->OnModel(model.data(), model.size(), m_update);
-        m_modelRound = header.m_round;
-        // A newer model supersedes an update still being computed.
-        Simulator::Cancel(m_sendEvent);
-        m_sendEvent = Simulator::Schedule(m_computeTimePerSample * static_cast<int64_t>(m_worker->LastSamples()),
-                                          &WorkerApp::SendUpdate, this, header.m_round);
-        if (m_computeEnergy)
+        ModelArrived(header.m_round, m_model.Message());
+    }
+}
+
+void
+WorkerApp::ModelArrived(uint32_t round, const std::vector<uint8_t>& model)
+{
+    Simulator::Cancel(m_rerequestEvent);
+    m_worker->OnModel(model.data(), model.size(), m_update);
+    m_modelRound = round;
+    // A newer model supersedes an update still being computed.
+    Simulator::Cancel(m_sendEvent);
+    m_sendEvent = Simulator::Schedule(m_computeTimePerSample * static_cast<int64_t>(m_worker->LastSamples()),
+                                      &WorkerApp::SendUpdate, this, round);
+    if (m_computeEnergy)
+    {
+        m_computeEnergy->ChangeState(1);
+    }
+}
+
+void
+WorkerApp::Connect()
+{
+    NS_ABORT_MSG_IF(!m_tcp, "WorkerApp::Connect without the Tcp attribute");
+    if (!m_running)
+    {
+        return;
+    }
+    Ptr<Socket> socket = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
+    socket->SetAttribute("SegmentSize", UintegerValue(m_datagramBytes));
+    NS_ABORT_MSG_IF(socket->Bind() != 0 || socket->Connect(m_server) != 0, "WorkerApp cannot open a TCP socket");
+    socket->SetConnectCallback(
+        MakeBoundCallback(+[](WorkerApp* app, Ptr<Socket> s) {
+            app->m_stream.Attach(s, [app](uint32_t round, uint16_t sender, const std::vector<uint8_t>& model) {
+                if (sender == FragmentHeader::kServer)
+                {
+                    app->ModelArrived(round, model);
+                }
+            });
+        }, this),
+        MakeBoundCallback(+[](WorkerApp* app, Ptr<Socket>) { app->ConnectLater(); }, this));
+    // Whatever closes the connection (the server, or TCP giving up on a retransmission), open another.
+    auto closed = MakeBoundCallback(+[](WorkerApp* app, Ptr<Socket> s) {
+        if (app->m_stream.Owns(s))
         {
-            m_computeEnergy->ChangeState(1);
+            app->m_stream.Close();
+            app->ConnectLater();
         }
+    }, this);
+    socket->SetCloseCallbacks(closed, closed);
+}
+
+void
+WorkerApp::ConnectLater()
+{
+    if (m_running && !m_connectEvent.IsRunning())
+    {
+        m_connectEvent = Simulator::Schedule(MilliSeconds(100), &WorkerApp::Connect, this);
     }
 }
 
@@ -191,8 +256,15 @@ WorkerApp::SendUpdate(uint32_t round)
         return; // the method sends nothing this round (LAG, GD-SEC skip-empty)
     }
     m_sentRound = round;
-    SendFragmented(m_socket, m_server, round, static_cast<uint16_t>(m_worker->Id()), m_update,
-                   m_datagramBytes);
+    if (m_tcp)
+    {
+        m_stream.Send(round, static_cast<uint16_t>(m_worker->Id()), m_update);
+    }
+    else
+    {
+        SendFragmented(m_socket, m_server, round, static_cast<uint16_t>(m_worker->Id()), m_update,
+                       m_datagramBytes);
+    }
     m_updateSent(round, static_cast<uint32_t>(m_update.size()));
 }
 

@@ -3,6 +3,7 @@
 
 #include "power-state-energy-model.h"
 #include "message-reassembler.h"
+#include "message-stream.h"
 
 #include "ns3/address.h"
 #include "ns3/application.h"
@@ -27,8 +28,9 @@ namespace airgrad
 {
 
 /**
- * \brief A learning worker on a station: receives the model (UDP fragments), computes its update
- * with the core ::airgrad::Worker, waits the compute time, and uploads the encoded bytes.
+ * \brief A learning worker on a station: receives the model (UDP fragments, or messages on a TCP
+ * connection), computes its update with the core ::airgrad::Worker, waits the compute time, and
+ * uploads the encoded bytes the same way.
  */
 class WorkerApp : public Application
 {
@@ -44,6 +46,8 @@ class WorkerApp : public Application
     uint32_t ModelRound() const { return m_modelRound; }
     uint32_t SentRound() const { return m_sentRound; }
     uint32_t SkippedRound() const { return m_skippedRound; }
+    /// TCP transport: opens the connection to the server (again after any failure, until stopped).
+    void Connect();
 
     /// Signature of the UpdateSent trace: round, encoded message size in bytes.
     typedef void (*UpdateSentCallback)(uint32_t round, uint32_t bytes);
@@ -55,6 +59,9 @@ class WorkerApp : public Application
     void StartApplication() override;
     void StopApplication() override;
     void HandleRead(Ptr<Socket> socket);
+    /// A whole model arrived: compute the update and schedule its upload.
+    void ModelArrived(uint32_t round, const std::vector<uint8_t>& model);
+    void ConnectLater();
     void SendUpdate(uint32_t round);
     /// Broadcast downlink: asks the server for `round`'s model unless it arrived or was asked for.
     void Rerequest(uint32_t round);
@@ -65,6 +72,10 @@ class WorkerApp : public Application
     uint32_t m_datagramBytes = 0;
     Time m_computeTimePerSample;
     Time m_rerequestTimeout;     ///< 0: unicast downlink, no re-requests
+    bool m_tcp = false;
+    bool m_running = false;
+    EventId m_connectEvent;
+    MessageStream m_stream;      ///< TCP transport: the connection to the server
     uint32_t m_requestedRound = 0;
     EventId m_rerequestEvent;
     Ptr<PowerStateEnergyModel> m_computeEnergy;

@@ -64,7 +64,8 @@ struct ExperimentConfig
     double nakagamiM = 1.0;
     std::vector<double> snrDb; ///< empty: received power from distance; one value, or one per worker
     double roundDeadlineS = 10.0;
-    int fragmentBytes = 1400;
+    int fragmentBytes = 1400;         ///< UDP payload per fragment, or the TCP segment size
+    std::string transport = "udp";    ///< udp (fragments, lost unless the MAC recovers them) | tcp
     std::string standard = "ax";      ///< ax | ac | n (5 GHz)
     int guardIntervalNs = 0;          ///< 0 = ns-3's default (ax 3200, n/ac 800)
     std::string rateManager = "ideal"; ///< ideal | minstrel | constant

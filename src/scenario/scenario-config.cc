@@ -519,9 +519,19 @@ Rules()
              c.roundDeadlineS = ParseReal(k, v, 0.0, false, 1e6, true);
          }},
         {{"network.fragment_bytes", "1400", "bytes",
-          "UDP payload per fragment, including airgrad's 14-byte fragment header: 64 .. 1472"},
+          "UDP payload per fragment, including airgrad's 14-byte fragment header; with transport "
+          "= tcp the TCP segment size (payload per segment; the stream carries the same header "
+          "once per message): 64 .. 1472"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.fragmentBytes = static_cast<int>(ParseInt(k, v, 64, 1472));
+         }},
+        {{"network.transport", "udp", "",
+          "how messages cross the network: udp (each message in fragment_bytes datagrams; a "
+          "fragment the MAC gives up on loses the message) | tcp (a connection per worker, "
+          "opened before round 1 and re-opened if TCP gives up; ns-3's TCP with its defaults, "
+          "CUBIC in 3.37: lost segments are retransmitted, so an update is late rather than lost)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.transport = ParseChoice(k, v, {"udp", "tcp"});
          }},
         {{"network.standard", "ax", "", "Wi-Fi standard at 5 GHz: ax (802.11ax) | ac (802.11ac) | n (802.11n, 20 or 40 MHz)"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
@@ -867,6 +877,10 @@ ResolveScenario(const ScenarioValues& values)
     if (c.networkKind == "link" && c.rateManager == "minstrel")
     {
         Reject("network.rate_manager", "minstrel", "ideal | constant with network.kind = link");
+    }
+    if (c.downlink == "broadcast" && c.transport == "tcp")
+    {
+        Reject("network.downlink", "broadcast", "unicast with network.transport = tcp (a TCP connection has one receiver)");
     }
     if (c.downlink == "broadcast" && c.networkKind == "link" && c.linkSharing == "fdma")
     {

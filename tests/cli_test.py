@@ -75,6 +75,10 @@ class BadInput(unittest.TestCase):
         self.expect_error([QUICKSTART, "--set", "network.transport=tcp", "--set", "network.downlink=broadcast"],
                           "network.downlink", "'broadcast'", "unicast with network.transport = tcp")
         self.expect_error([QUICKSTART, "--set", "network.transport=quic"], "network.transport", "'quic'", "udp | tcp")
+        self.expect_error([QUICKSTART, "--set", "network.ofdma=true", "--set", "network.standard=ac"],
+                          "network.ofdma", "'true'", "network.standard = ax")
+        self.expect_error([QUICKSTART, "--set", "network.ofdma=true", "--set", "network.kind=link"],
+                          "network.ofdma", "'true'", "network.kind = wifi")
 
     def test_missing_file(self):
         self.expect_error([os.path.join(self.tmp.name, "nope.ini")], "nope.ini", "cannot be read")

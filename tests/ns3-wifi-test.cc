@@ -357,3 +357,43 @@ TEST(WifiDriver, PhysicalModeKnobs)
 
 } // namespace
 } // namespace airgrad
+
+namespace airgrad {
+namespace {
+
+TEST(WifiDriver, UplinkOfdmaCarriesMostUpdatesInTriggerBasedPpdus)
+{
+    ExperimentConfig c = WifiConfig("gd");
+    c.workers = 10;
+    c.features = 1000; // a 4 kB update: three fragments
+    c.rounds = 8;
+    c.snrDb = {25.0};
+    Experiment ideal(c);
+    Recorder expected;
+    RunIdeal(ideal, expected);
+    for (bool ofdma : {false, true})
+    {
+        c.ofdma = ofdma;
+        Experiment e(c);
+        Recorder rec;
+        const ns3::airgrad::NetworkRunStats stats = ns3::airgrad::RunWifi(e, rec);
+        ASSERT_EQ(rec.rows.size(), expected.rows.size());
+        for (size_t i = 0; i < rec.rows.size(); ++i)
+        {
+            EXPECT_EQ(rec.rows[i].updatesLost, 0) << "ofdma " << ofdma << " round " << i;
+            EXPECT_EQ(rec.rows[i].trainLoss, expected.rows[i].trainLoss) << "ofdma " << ofdma << " round " << i;
+        }
+        ASSERT_GT(stats.dataPpdus, static_cast<uint64_t>(c.rounds * c.workers));
+        if (ofdma)
+        {
+            EXPECT_GT(stats.triggerBasedDataPpdus, stats.dataPpdus / 2) << stats.dataPpdus << " data PPDUs";
+        }
+        else
+        {
+            EXPECT_EQ(stats.triggerBasedDataPpdus, 0U);
+        }
+    }
+}
+
+} // namespace
+} // namespace airgrad

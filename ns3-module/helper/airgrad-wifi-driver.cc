@@ -33,6 +33,8 @@
 #include "ns3/wifi-radio-energy-model-helper.h"
 #include "ns3/wifi-psdu.h"
 #include "ns3/wifi-radio-energy-model.h"
+#include "ns3/multi-model-spectrum-channel.h"
+#include "ns3/spectrum-wifi-helper.h"
 #include "ns3/yans-wifi-channel.h"
 #include "ns3/yans-wifi-helper.h"
 
@@ -58,6 +60,7 @@ constexpr uint16_t kWarmUpPort = 9;
 const Time kWarmUpGap = MilliSeconds(50);
 const Time kWarmUpStagger = MilliSeconds(2); // uplink warm-ups sent at once collide and fail
 const Time kWarmUpLimit = Seconds(60);
+constexpr uint32_t kUlPsduOverheadBytes = 100; ///< MAC, LLC, IP and UDP or TCP headers around a fragment, rounded up
 
 /**
  * Warm-up traffic between association and round 1. Block Ack agreements are set up on the first
@@ -140,7 +143,11 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
                        QueueSizeValue(QueueSize(std::to_string(config.queuePackets) + "p")));
     Config::SetDefault("ns3::WifiMacQueue::MaxDelay", TimeValue(Seconds(1e6)));
 
-    YansWifiPhyHelper phy;
+    // OFDMA needs the spectrum PHY (a resource unit is a part of the channel's spectrum); the
+    // YANS PHY is faster and does everything else.
+    YansWifiPhyHelper yans;
+    SpectrumWifiPhyHelper spectrum;
+    WifiPhyHelper& phy = config.ofdma ? static_cast<WifiPhyHelper&>(spectrum) : yans;
     const std::string band = config.bandGhz == 2.4 ? "BAND_2_4GHZ" : config.bandGhz == 6.0 ? "BAND_6GHZ" : "BAND_5GHZ";
     phy.Set("ChannelSettings", StringValue("{0, " + std::to_string(config.channelWidthMhz) + ", " + band + ", 0}"));
     // Explicit, so that an SNR does not silently depend on ns-3's defaults.
@@ -153,7 +160,6 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     phy.Set("MaxSupportedRxSpatialStreams", UintegerValue(static_cast<uint32_t>(config.spatialStreams)));
     Ptr<MatrixPropagationLossModel> snrLoss;
     Ptr<PropagationLossModel> loss;   // path loss (distance mode) or the set SNRs
-    Ptr<YansWifiChannel> wifiChannel;
     Ptr<NakagamiPropagationLossModel> fading;
     if (config.fading != "none")
     {
@@ -188,10 +194,20 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     {
         loss->SetNext(fading);
     }
-    wifiChannel = CreateObject<YansWifiChannel>();
-    wifiChannel->SetPropagationLossModel(loss);
-    wifiChannel->SetPropagationDelayModel(CreateObject<ConstantSpeedPropagationDelayModel>());
-    phy.SetChannel(wifiChannel);
+    if (config.ofdma)
+    {
+        Ptr<MultiModelSpectrumChannel> channel = CreateObject<MultiModelSpectrumChannel>();
+        channel->AddPropagationLossModel(loss);
+        channel->SetPropagationDelayModel(CreateObject<ConstantSpeedPropagationDelayModel>());
+        spectrum.SetChannel(channel);
+    }
+    else
+    {
+        Ptr<YansWifiChannel> channel = CreateObject<YansWifiChannel>();
+        channel->SetPropagationLossModel(loss);
+        channel->SetPropagationDelayModel(CreateObject<ConstantSpeedPropagationDelayModel>());
+        yans.SetChannel(channel);
+    }
     WifiHelper wifi;
     wifi.SetStandard(config.standard == "ax"   ? WIFI_STANDARD_80211ax
                      : config.standard == "ac" ? WIFI_STANDARD_80211ac
@@ -216,6 +232,19 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     NetDeviceContainer staDevices = wifi.Install(phy, mac, stations);
     mac.SetType("ns3::ApWifiMac", "Ssid", SsidValue(ssid), "EnableBeaconJitter", BooleanValue(false),
                 "BE_MaxAmpduSize", ampdu);
+    if (config.ofdma)
+    {
+        // The AP asks for the channel every 1 ms, so that it triggers uplinks while its own queue
+        // is empty (while the workers upload). No buffer status poll: 3.37's round-robin scheduler
+        // follows a poll with a basic trigger only when the AP has downlink frames queued, and
+        // rounds stalled for seconds. A station whose buffer status is unknown gets room for one
+        // fragment.
+        mac.SetMultiUserScheduler("ns3::RrMultiUserScheduler", "NStations",
+                                  UintegerValue(static_cast<uint32_t>(config.ofdmaStations)), "EnableUlOfdma",
+                                  BooleanValue(true), "EnableBsrp", BooleanValue(false), "AccessReqInterval",
+                                  TimeValue(MilliSeconds(1)), "UlPsduSize",
+                                  UintegerValue(static_cast<uint32_t>(config.fragmentBytes) + kUlPsduOverheadBytes));
+    }
     NetDeviceContainer apDevice = wifi.Install(phy, mac, ap);
     if (config.guardIntervalNs != 0)
     {
@@ -235,10 +264,21 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
             }
         }
     }
+    if (config.ofdma)
+    {
+        // MU EDCA (AIFSN 0: contention disabled) for 65.5 ms after each trigger: without it the
+        // stations won the channel by contention for nearly every update and OFDMA carried none.
+        Ptr<HeConfiguration> he = DynamicCast<WifiNetDevice>(apDevice.Get(0))->GetHeConfiguration();
+        for (const char* timer : {"BeMuEdcaTimer", "BkMuEdcaTimer", "ViMuEdcaTimer", "VoMuEdcaTimer"})
+        {
+            he->SetAttribute(timer, TimeValue(MicroSeconds(8 * 8192)));
+        }
+        he->SetAttribute("MuBeAifsn", UintegerValue(0));
+    }
     int64_t stream = 100;
     stream += wifi.AssignStreams(apDevice, stream);
     stream += wifi.AssignStreams(staDevices, stream);
-    wifiChannel->AssignStreams(stream); // the fading
+    loss->AssignStreams(stream); // the fading
 
     MobilityHelper mobility;
     Ptr<ListPositionAllocator> positions = CreateObject<ListPositionAllocator>();
@@ -274,9 +314,11 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     const DeviceEnergyModelContainer radios = radio.Install(staDevices, sources);
     harness.SetRadios(radios);
 
+    NetworkRunStats stats;
     struct StationTrace
     {
         RoundHarness* harness;
+        NetworkRunStats* stats;
         uint32_t station;
     };
     std::vector<StationTrace> traces(staDevices.GetN());
@@ -284,7 +326,7 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     {
         Ptr<WifiPhy> staPhy = DynamicCast<WifiNetDevice>(staDevices.Get(i))->GetPhy();
         StationTrace* st = &traces[i];
-        *st = {&harness, i};
+        *st = {&harness, &stats, i};
         staPhy->GetState()->TraceConnectWithoutContext(
             "State",
             MakeBoundCallback(
@@ -305,10 +347,16 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
             "PhyTxPsduBegin",
             MakeBoundCallback(+[](StationTrace* s, WifiConstPsduMap psdus, WifiTxVector tx, double) {
                 const auto it = psdus.begin();
-                if (it != psdus.end() && it->second->GetHeader(0).IsQosData() &&
-                    tx.GetMode().GetModulationClass() >= WIFI_MOD_CLASS_HT)
+                if (s->harness->Learning() && it != psdus.end() && it->second->GetHeader(0).HasData())
                 {
-                    s->harness->SetMcs(s->station, tx.GetMode().GetMcsValue());
+                    ++s->stats->dataPpdus;
+                    s->stats->triggerBasedDataPpdus += tx.GetPreambleType() == WIFI_PREAMBLE_HE_TB;
+                }
+                // A trigger-based PPDU's mode depends on the station's resource unit (its STA-ID).
+                if (it != psdus.end() && it->second->GetHeader(0).IsQosData() &&
+                    tx.GetMode(it->first).GetModulationClass() >= WIFI_MOD_CLASS_HT)
+                {
+                    s->harness->SetMcs(s->station, tx.GetMode(it->first).GetMcsValue());
                 }
             },
                               st));
@@ -413,7 +461,6 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     Simulator::Schedule(MilliSeconds(1), waitForAssociation);
 
     Simulator::Run();
-    NetworkRunStats stats;
     stats.events = Simulator::GetEventCount();
     stats.learningWallS = harness.LearningWallS();
     stats.learningStartS = harness.LearningStart().GetSeconds();

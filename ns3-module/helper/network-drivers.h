@@ -23,20 +23,26 @@ struct NetworkRunStats
     double learningStartS = 0.0; ///< simulated time at which round 1 began, s
     double learningWallS = 0.0;  ///< wall-clock time from round 1's start to the last round's end, s
     uint32_t radiosOff = 0;      ///< Wi-Fi: station radio energy models in the OFF state at the end (they stop counting)
+    uint64_t dataPpdus = 0;      ///< Wi-Fi: station PPDUs carrying data, from round 1
+    uint64_t triggerBasedDataPpdus = 0; ///< Wi-Fi: those sent in a trigger-based PPDU (uplink OFDMA)
 };
 
 /**
  * \brief Runs an experiment's rounds over ns-3 Wi-Fi: one access point (the server) and a station
  * per worker, with the standard, band, width, guard interval, rate manager, aggregation, streams,
  * placement or set SNRs, fading and energy currents of the network.* keys; UDP with
- * application-level fragmentation; a Wi-Fi radio energy model and a processor model per station.
+ * application-level fragmentation, or TCP (network.transport); optionally OFDMA with ns-3's
+ * round-robin multi-user scheduler on the spectrum PHY (network.ofdma); a Wi-Fi radio energy
+ * model and a processor model per station.
  *
- * Rounds start once every station has associated and a warm-up has made every link ready;
+ * Rounds start once every station has associated, a warm-up has made every link ready and, with
+ * TCP, every worker has connected;
  * sim_time_s, airtime, air bytes and energy count from that moment. Airtime is the sum of the
  * worker radios' TX state durations; uplink air bytes the sizes of the PSDUs they transmit
  * (MAC/IP/UDP headers, acks and retries included); energy their radio plus processor energy.
  * Reports round 0 and every round to `observer`. Throws std::runtime_error when the stations do
- * not associate or the links do not become ready within 60 simulated seconds.
+ * not associate, the links do not become ready or the TCP connections do not open within 60
+ * simulated seconds each.
  */
 NetworkRunStats RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer);
 
@@ -50,7 +56,7 @@ NetworkRunStats RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObser
  * (network.link_sharing). Airtime, air bytes and energy are counted as in RunWifi; a station's
  * radio draws the transmit current while it sends, the receive current while a PPDU for it is
  * on the air and the idle current otherwise (it does not overhear others' frames).
- * Learning starts at once: the link needs no association.
+ * Learning starts at once (with TCP, once every worker has connected): the link needs no association.
  */
 NetworkRunStats RunLink(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer);
 

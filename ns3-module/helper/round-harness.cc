@@ -241,6 +241,7 @@ void
 RoundHarness::BeginLearning()
 {
     m_start = Simulator::Now();
+    m_learning = true;
     m_wallStart = std::chrono::steady_clock::now();
     m_airtimeAtStart = m_airtimeS;
     m_airBytesAtStart = m_airBytes;

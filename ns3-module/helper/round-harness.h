@@ -74,6 +74,8 @@ class RoundHarness
     void StartLearning();
     /// Simulated time at which round 1 began.
     Time LearningStart() const { return m_start; }
+    /// Whether round 1 has begun.
+    bool Learning() const { return m_learning; }
     /// Wall-clock seconds from StartLearning to the last round's end (setup and association excluded).
     double LearningWallS() const { return m_learningWallS; }
 
@@ -136,6 +138,7 @@ class RoundHarness
     double m_airtimeS = 0.0;
     uint64_t m_airBytes = 0;
     Time m_start;
+    bool m_learning = false;
     std::chrono::steady_clock::time_point m_wallStart;
     double m_learningWallS = 0.0;
     double m_airtimeAtStart = 0.0;

@@ -239,7 +239,9 @@ Run(int argc, char** argv)
             .Add("learning_start_sim_s", networkStats.learningStartS)
             .Add("learning_wall_s", networkStats.learningWallS)
             .Add("rounds_per_learning_wall_s", static_cast<double>(config.rounds) / networkStats.learningWallS)
-            .Add("radio_energy_models_off", static_cast<long long>(networkStats.radiosOff));
+            .Add("radio_energy_models_off", static_cast<long long>(networkStats.radiosOff))
+            .Add("station_data_ppdus", static_cast<long long>(networkStats.dataPpdus))
+            .Add("trigger_based_data_ppdus", static_cast<long long>(networkStats.triggerBasedDataPpdus));
     }
     JsonObject run;
     run.Add("airgrad_version", AIRGRAD_VERSION)

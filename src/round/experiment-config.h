@@ -76,6 +76,8 @@ struct ExperimentConfig
     double idleCurrentA = 0.273;
     double voltageV = 3.0;
     int spatialStreams = 1;           ///< antennas and spatial streams of every radio
+    bool ofdma = false;               ///< wifi, ax: ns-3's round-robin multi-user scheduler (DL and UL OFDMA)
+    int ofdmaStations = 4;            ///< ofdma: stations per multi-user PPDU
     std::string downlink = "unicast"; ///< unicast (acknowledged, to each worker) | broadcast (once, no ACK)
     double rerequestTimeoutMs = 20.0; ///< broadcast: ask again when an incomplete model stalls this long
     int queuePackets = 100000;        ///< frames per transmit queue (Wi-Fi MAC queue, link device queue)

@@ -580,6 +580,20 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.spatialStreams = static_cast<int>(ParseInt(k, v, 1, 4));
          }},
+        {{"network.ofdma", "false", "",
+          "wifi, ax: the AP schedules OFDMA with ns-3's round-robin multi-user scheduler: downlink "
+          "multi-user PPDUs to up to 4 stations, and trigger-based uplink (a buffer status poll, "
+          "then a basic trigger giving each station a resource unit; ns-3's spectrum PHY, slower "
+          "to simulate) | false (every frame single-user, uplink by contention): true | false"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.ofdma = ParseChoice(k, v, {"true", "false"}) == "true";
+         }},
+        {{"network.ofdma_stations", "4", "stations",
+          "ofdma: most stations sharing one multi-user PPDU, each on an equal resource unit, "
+          "1 .. 74 (ns-3's default 4; a 20 MHz channel has 9 of the smallest units)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.ofdmaStations = static_cast<int>(ParseInt(k, v, 1, 74));
+         }},
         {{"network.downlink", "unicast", "",
           "how the server sends the model: unicast (to each worker, acknowledged and retried by "
           "the MAC) | broadcast (once for all, at the lowest basic rate, no acknowledgement; a "
@@ -877,6 +891,10 @@ ResolveScenario(const ScenarioValues& values)
     if (c.networkKind == "link" && c.rateManager == "minstrel")
     {
         Reject("network.rate_manager", "minstrel", "ideal | constant with network.kind = link");
+    }
+    if (c.ofdma && (c.networkKind != "wifi" || c.standard != "ax"))
+    {
+        Reject("network.ofdma", "true", "false unless network.kind = wifi and network.standard = ax");
     }
     if (c.downlink == "broadcast" && c.transport == "tcp")
     {

@@ -35,15 +35,7 @@ struct LinkRun
         ns3::airgrad::RunLink(e, rec);
     }
     const NetworkCounters& Last() const { return rec.rows.back().network; }
-    int Lost() const
-    {
-        int lost = 0;
-        for (const RoundRecord& r : rec.rows)
-        {
-            lost += r.updatesLost;
-        }
-        return lost;
-    }
+    int Lost() const { return rec.Lost(); }
 };
 
 TEST(LinkDriver, LosslessRunsOfEveryMethodGiveTheIdealLearningCurveExactly)

@@ -35,17 +35,6 @@ RunOver(const ExperimentConfig& c)
     return rec;
 }
 
-int
-Lost(const Recorder& rec)
-{
-    int lost = 0;
-    for (const RoundRecord& r : rec.rows)
-    {
-        lost += r.updatesLost;
-    }
-    return lost;
-}
-
 TEST(TcpTransport, LosslessRunsGiveTheIdealLearningCurveOverBothDrivers)
 {
     for (const std::string network : {"link", "wifi"})
@@ -88,8 +77,8 @@ TEST(TcpTransport, RetransmitsWhatTheMacGaveUpOn)
     const Recorder tcp = RunOver(c);
     c.transport = "udp";
     const Recorder udp = RunOver(c);
-    EXPECT_GT(Lost(udp), 0);
-    EXPECT_EQ(Lost(tcp), 0);
+    EXPECT_GT(udp.Lost(), 0);
+    EXPECT_EQ(tcp.Lost(), 0);
     Experiment ideal(c);
     Recorder a;
     RunIdeal(ideal, a);

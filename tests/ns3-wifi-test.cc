@@ -209,12 +209,7 @@ TEST(WifiDriver, ComputeEnergyIsPowerTimesComputeTimeAndStragglersAreLate)
     EXPECT_GT(last.network.computeEnergyJ, 2.0 * 1e-4 * 200 * (1.0 + 3.0) * c.rounds);
     EXPECT_NEAR(last.network.energyJ, last.network.radioEnergyJ + last.network.computeEnergyJ, 1e-12);
     EXPECT_GT(last.network.radioEnergyJ, 0.0);
-    int lost = 0;
-    for (const RoundRecord& r : rec.rows)
-    {
-        lost += r.updatesLost;
-    }
-    EXPECT_EQ(lost, c.rounds) << "the straggler misses every deadline";
+    EXPECT_EQ(rec.Lost(), c.rounds) << "the straggler misses every deadline";
     ASSERT_EQ(rec.workerRows.size(), static_cast<size_t>(c.rounds));
     uint64_t bits = 0;
     for (const auto& round : rec.workerRows)

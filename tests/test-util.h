@@ -29,6 +29,16 @@ struct Recorder : RoundObserver
     std::vector<std::vector<WorkerRecord>> workerRows; ///< per round, per worker
     void OnRound(const RoundRecord& r) override { rows.push_back(r); }
     void OnWorkers(int, const std::vector<WorkerRecord>& w) override { workerRows.push_back(w); }
+    /// Updates not applied, summed over every row.
+    int Lost() const
+    {
+        int lost = 0;
+        for (const RoundRecord& r : rows)
+        {
+            lost += r.updatesLost;
+        }
+        return lost;
+    }
 };
 
 /// A small problem that runs in milliseconds.

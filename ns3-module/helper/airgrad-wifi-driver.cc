@@ -353,10 +353,13 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
                     s->stats->triggerBasedDataPpdus += tx.GetPreambleType() == WIFI_PREAMBLE_HE_TB;
                 }
                 // A trigger-based PPDU's mode depends on the station's resource unit (its STA-ID).
-                if (it != psdus.end() && it->second->GetHeader(0).IsQosData() &&
-                    tx.GetMode(it->first).GetModulationClass() >= WIFI_MOD_CLASS_HT)
+                if (it != psdus.end() && it->second->GetHeader(0).IsQosData())
                 {
-                    s->harness->SetMcs(s->station, tx.GetMode(it->first).GetMcsValue());
+                    const WifiMode mode = tx.GetMode(it->first);
+                    if (mode.GetModulationClass() >= WIFI_MOD_CLASS_HT)
+                    {
+                        s->harness->SetMcs(s->station, mode.GetMcsValue());
+                    }
                 }
             },
                               st));

@@ -229,15 +229,15 @@ ServerApp::HandleRead(Ptr<Socket> socket)
         if (uplink.Add(header.m_round, header.m_index, header.m_count, header.m_messageBytes,
                        m_chunk.data(), m_chunk.size()))
         {
-            UpdateArrived(header.m_sender, header.m_round, uplink.Message());
+            UpdateArrived(header.m_round, uplink.Message());
         }
     }
 }
 
 void
-ServerApp::UpdateArrived(uint32_t worker, uint32_t round, const std::vector<uint8_t>& update)
+ServerApp::UpdateArrived(uint32_t round, const std::vector<uint8_t>& update)
 {
-    if (worker >= m_workers.size() || round != m_server->Round() || !m_deadlineEvent.IsRunning())
+    if (round != m_server->Round() || !m_deadlineEvent.IsRunning())
     {
         return; // a straggler of a finished round
     }
@@ -262,8 +262,8 @@ ServerApp::HandleAccept(Ptr<Socket> socket, const Address& from)
         return;
     }
     // A worker that reconnects replaces its old connection (and whatever was queued on it).
-    m_streams[worker].Attach(socket, [this, worker](uint32_t round, uint16_t, const std::vector<uint8_t>& update) {
-        UpdateArrived(worker, round, update);
+    m_streams[worker].Attach(socket, [this](uint32_t round, uint16_t, const std::vector<uint8_t>& update) {
+        UpdateArrived(round, update);
     });
     auto closed = MakeBoundCallback(+[](ServerApp* app, uint32_t w, Ptr<Socket> s) {
         if (app->m_streams[w].Owns(s))

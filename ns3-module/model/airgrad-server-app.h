@@ -65,8 +65,8 @@ class ServerApp : public Application
     void EndRound();
     void HandleRead(Ptr<Socket> socket);
     void HandleAccept(Ptr<Socket> socket, const Address& from);
-    /// A whole update arrived from `worker`.
-    void UpdateArrived(uint32_t worker, uint32_t round, const std::vector<uint8_t>& update);
+    /// A whole update of `round` arrived (the message names its sender).
+    void UpdateArrived(uint32_t round, const std::vector<uint8_t>& update);
 
     ::airgrad::Server* m_server = nullptr;
     std::vector<Address> m_workers;

@@ -41,12 +41,7 @@ MessageStream::Close()
 void
 MessageStream::Send(uint32_t round, uint16_t sender, const std::vector<uint8_t>& message)
 {
-    const size_t started = !m_queue.empty() && m_sent > 0 ? 1 : 0;
-    m_queue.resize(started);
-    if (started == 0)
-    {
-        m_sent = 0;
-    }
+    m_queue.resize(m_sent > 0 ? 1 : 0); // m_sent > 0: the front is partly sent
     m_queue.emplace_back();
     AppendFrame(m_queue.back(), round, sender, message);
     Push();

@@ -70,10 +70,13 @@ TEST(Loaders, LibsvmReadsSparseRowsAndNamesTheBadLine)
     const Dataset d = LoadLibsvm(f.Path());
     ASSERT_EQ(d.Samples(), 3);
     ASSERT_EQ(d.Features(), 4);
-    EXPECT_EQ(d.features(0, 0), 0.5);
-    EXPECT_EQ(d.features(0, 2), 2.0);
-    EXPECT_EQ(d.features(1, 1), -1.0);
-    EXPECT_EQ(d.features(2, 3), 7.0);
+    ASSERT_TRUE(d.isSparse); // CSR, never densified
+    EXPECT_EQ(d.sparse.nonZeros(), 5);
+    EXPECT_EQ(d.sparse.coeff(0, 0), 0.5);
+    EXPECT_EQ(d.sparse.coeff(0, 2), 2.0);
+    EXPECT_EQ(d.sparse.coeff(1, 1), -1.0);
+    EXPECT_EQ(d.sparse.coeff(2, 0), 1e-3);
+    EXPECT_EQ(d.sparse.coeff(2, 3), 7.0);
     EXPECT_EQ(d.labels, Eigen::Vector3d(1, -1, 0));
     EXPECT_EQ(LoadLibsvm(f.Path(), 2).Samples(), 2);
     for (const char* bad : {"+1 1:0.5\n-1 0:1\n", "+1 1:0.5\n-1 3:1 2:1\n", "+1 1:0.5\nx 1:1\n",

@@ -211,7 +211,9 @@ Run(int argc, char** argv)
         .Add("step", experiment->Step())
         .Add("smoothness_L", experiment->SmoothnessL())
         .Add("f_star", experiment->FStar())
-        .Add("f_star_grad_norm", experiment->FStarGradNorm());
+        .Add("f_star_grad_norm", experiment->FStarGradNorm())
+        .Add("f_star_solver_steps", static_cast<long long>(experiment->Optimum().newtonSteps))
+        .Add("f_star_operator_products", experiment->Optimum().operatorProducts);
     for (const auto& [key, value] : DerivedMethodValues(config.method, experiment->Dimension(), config.workers))
     {
         derived.Add(key, value);
@@ -230,6 +232,9 @@ Run(int argc, char** argv)
     }
     JsonObject timing;
     timing.Add("setup_wall_s", wall - simulationWall)
+        .Add("setup_data_s", experiment->Times().dataS)
+        .Add("setup_smoothness_s", experiment->Times().smoothnessS)
+        .Add("setup_f_star_s", experiment->Times().optimumS)
         .Add("rounds_wall_s", simulationWall)
         .Add("rounds_per_wall_s", static_cast<double>(config.rounds) / simulationWall);
     if (simulated)

@@ -2,25 +2,57 @@
 #define AIRGRAD_DATA_DATASET_H
 
 #include <Eigen/Dense>
+#include <Eigen/SparseCore>
 
 #include <vector>
 
 namespace airgrad {
 
-/// \brief Samples as rows of a dense feature matrix with one label each.
+/// Sparse features: compressed sparse rows, so a sample's nonzeros are contiguous.
+using SparseFeatures = Eigen::SparseMatrix<double, Eigen::RowMajor>;
+
+/**
+ * \brief Samples as rows of a feature matrix, dense or sparse (CSR), with one label each.
+ *
+ * Exactly one of `features` and `sparse` holds the data, as `isSparse` says; the other is empty.
+ * Kernels reach the matrix through VisitFeatures, so one code path serves both.
+ */
 struct Dataset
 {
-    Eigen::MatrixXd features; ///< n x d
+    Eigen::MatrixXd features; ///< n x d when dense
+    SparseFeatures sparse;    ///< n x d when isSparse
     Eigen::VectorXd labels;   ///< n; real targets, or +1/-1 for binary classification
+    bool isSparse = false;
 
-    Eigen::Index Samples() const { return features.rows(); }
-    Eigen::Index Features() const { return features.cols(); }
+    Eigen::Index Samples() const { return labels.size(); }
+    Eigen::Index Features() const { return isSparse ? sparse.cols() : features.cols(); }
+    /// Stored feature values: n x d dense, the nonzeros when sparse.
+    Eigen::Index StoredValues() const { return isSparse ? sparse.nonZeros() : features.size(); }
+    /// Bytes of the feature storage and labels (what one pass over the data reads).
+    double Bytes() const
+    {
+        const double values = static_cast<double>(StoredValues());
+        return (isSparse ? values * (sizeof(double) + sizeof(SparseFeatures::StorageIndex)) +
+                               static_cast<double>(sparse.rows() + 1) * sizeof(SparseFeatures::StorageIndex)
+                         : values * sizeof(double)) +
+               static_cast<double>(labels.size()) * sizeof(double);
+    }
 };
 
-/// \brief The rows of `data` listed in `rows`, in that order.
+/// Calls `f` with the feature matrix, dense (Eigen::MatrixXd) or sparse (SparseFeatures).
+template <class F>
+decltype(auto)
+VisitFeatures(const Dataset& data, F&& f)
+{
+    return data.isSparse ? f(data.sparse) : f(data.features);
+}
+
+/// \brief The rows of `data` listed in `rows`, in that order (dense stays dense, sparse sparse).
 Dataset Subset(const Dataset& data, const std::vector<Eigen::Index>& rows);
-/// \brief Like Subset, into `out`, reusing its storage when the row count is unchanged.
+/// \brief Like Subset, into `out`, reusing its storage when it is large enough.
 void Gather(const Dataset& data, const std::vector<Eigen::Index>& rows, Dataset& out);
+/// \brief Makes sparse data dense in place (for problems and scalings that need dense features).
+void Densify(Dataset& data);
 
 } // namespace airgrad
 

@@ -166,12 +166,15 @@ LoadLibsvm(const std::string& path, long long maxRows, Eigen::Index minFeatures)
     {
         throw std::runtime_error(path + ": cannot open");
     }
+    using Index = SparseFeatures::StorageIndex;
     std::vector<double> labels;
-    std::vector<std::vector<std::pair<Eigen::Index, double>>> rows;
+    std::vector<Index> outer{0};
+    std::vector<Index> inner;
+    std::vector<double> values;
     Eigen::Index d = minFeatures;
     std::string line;
     long long number = 0;
-    while (std::getline(in, line) && (maxRows <= 0 || static_cast<long long>(rows.size()) < maxRows))
+    while (std::getline(in, line) && (maxRows <= 0 || static_cast<long long>(labels.size()) < maxRows))
     {
         ++number;
         const auto hash = line.find('#');
@@ -184,7 +187,6 @@ LoadLibsvm(const std::string& path, long long maxRows, Eigen::Index minFeatures)
         std::string token;
         fields >> token;
         labels.push_back(ParseNumber(token, path, number, "label"));
-        std::vector<std::pair<Eigen::Index, double>> row;
         long long previous = 0;
         while (fields >> token)
         {
@@ -197,9 +199,10 @@ LoadLibsvm(const std::string& path, long long maxRows, Eigen::Index minFeatures)
             char* end = nullptr;
             const std::string indexText = token.substr(0, colon);
             const long long index = std::strtoll(indexText.c_str(), &end, 10);
-            if (*end != '\0' || errno == ERANGE || index < 1 || index > 100000000)
+            if (*end != '\0' || errno == ERANGE || index < 1 || index > kMaxLibsvmIndex)
             {
-                Malformed(path, number, "index '" + indexText + "' is not an integer in [1, 1e8]");
+                Malformed(path, number, "index '" + indexText + "' is not an integer in [1, " +
+                                            std::to_string(kMaxLibsvmIndex) + "]");
             }
             if (index <= previous)
             {
@@ -207,26 +210,26 @@ LoadLibsvm(const std::string& path, long long maxRows, Eigen::Index minFeatures)
                                             std::to_string(previous) + ")");
             }
             previous = index;
-            row.emplace_back(static_cast<Eigen::Index>(index - 1),
-                             ParseNumber(token.substr(colon + 1), path, number, "value"));
+            if (values.size() >= static_cast<size_t>(Eigen::NumTraits<Index>::highest()))
+            {
+                Malformed(path, number, "more than 2^31 nonzeros");
+            }
+            inner.push_back(static_cast<Index>(index - 1));
+            values.push_back(ParseNumber(token.substr(colon + 1), path, number, "value"));
             d = std::max<Eigen::Index>(d, static_cast<Eigen::Index>(index));
         }
-        rows.push_back(std::move(row));
+        outer.push_back(static_cast<Index>(values.size()));
     }
-    if (rows.empty())
+    if (labels.empty())
     {
         throw std::runtime_error(path + ": no samples");
     }
+    const auto n = static_cast<Eigen::Index>(labels.size());
     Dataset out;
-    out.features = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(rows.size()), d);
-    out.labels = Eigen::Map<const Eigen::VectorXd>(labels.data(), static_cast<Eigen::Index>(labels.size()));
-    for (size_t i = 0; i < rows.size(); ++i)
-    {
-        for (const auto& [j, v] : rows[i])
-        {
-            out.features(static_cast<Eigen::Index>(i), j) = v;
-        }
-    }
+    out.isSparse = true;
+    out.sparse = Eigen::Map<const SparseFeatures>(n, d, static_cast<Eigen::Index>(values.size()), outer.data(),
+                                                  inner.data(), values.data());
+    out.labels = Eigen::Map<const Eigen::VectorXd>(labels.data(), n);
     return out;
 }
 
@@ -305,6 +308,10 @@ ScaleFeatures(Scaling scaling, Dataset& train, Dataset& test)
     if (scaling == Scaling::kNone)
     {
         return;
+    }
+    if (train.isSparse || test.isSparse)
+    {
+        throw std::invalid_argument("feature scaling needs dense features (shifting a sparse column fills it)");
     }
     const Eigen::Index d = train.Features();
     Eigen::RowVectorXd shift(d), scale(d);

@@ -19,9 +19,12 @@ constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
  */
 Dataset LoadIdx(const std::string& imagesPath, const std::string& labelsPath, long long maxRows = 0);
 
+/// The largest feature index a LIBSVM file may use (d <= 1e8).
+constexpr long long kMaxLibsvmIndex = 100000000;
+
 /**
- * \brief Reads a LIBSVM text file: "label index:value ..." per line, indices from 1, sparse
- * features stored densely with d = the largest index seen (or `minFeatures` if larger). Labels
+ * \brief Reads a LIBSVM text file: "label index:value ..." per line, indices from 1, into sparse
+ * (CSR) features with d = the largest index seen (or `minFeatures` if larger). Labels
  * are kept as written (+1/-1, 0/1 or class numbers). Blank lines and '#' comments are skipped.
  * Throws std::runtime_error with file and line number for a malformed line.
  */
@@ -44,6 +47,7 @@ enum class Scaling
     kStandardize, ///< mean 0, standard deviation 1 per feature (constant features: left at 0)
     kMinMax,      ///< [0, 1] per feature from the training minimum and maximum
 };
+/// Throws std::invalid_argument for sparse data and a scaling other than kNone (Densify first).
 void ScaleFeatures(Scaling scaling, Dataset& train, Dataset& test);
 
 /**

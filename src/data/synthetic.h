@@ -16,6 +16,7 @@ struct SyntheticSpec
     double noise = 0.1;            ///< standard deviation of the label noise
     double conditionNumber = 10.0; ///< ratio of the largest to the smallest feature variance, >= 1
     uint64_t seed = 1;
+    double density = 1.0; ///< fraction of nonzero features per sample; < 1 gives sparse (CSR) data
 };
 
 struct SyntheticData
@@ -24,11 +25,16 @@ struct SyntheticData
     Dataset test; ///< empty when testSamples == 0
 };
 
+/// Nonzeros of every sparse synthetic sample: round(density x features), at least 1 (d when dense).
+Eigen::Index NonzerosPerRow(const SyntheticSpec& spec);
+
 /**
- * \brief Linear regression data y = a^T w + noise * N(0, 1).
+ * \brief Linear regression data y = a^T w / sqrt(k) + noise * N(0, 1), k the nonzeros per sample.
  *
  * Features are N(0, diag(s)) with s geometric from 1 down to 1/conditionNumber, so the
  * population Hessian a^T a / n has condition number about conditionNumber; w ~ N(0, I).
+ * With density < 1 each sample has NonzerosPerRow(spec) nonzeros at uniformly drawn coordinates
+ * and the data are sparse.
  */
 SyntheticData MakeRegressionData(const SyntheticSpec& spec);
 

@@ -20,6 +20,10 @@ NeuralProblem::NeuralProblem(Dataset data, int classes, std::vector<int> hidden,
       m_hidden(std::move(hidden)),
       m_l2(l2)
 {
+    if (m_data.isSparse)
+    {
+        throw std::invalid_argument("softmax/mlp: the features must be dense (Densify them first)");
+    }
     if (m_data.Samples() < 1 || classes < 2 || !(l2 >= 0.0))
     {
         throw std::invalid_argument("softmax/mlp: need samples, at least 2 classes and l2 >= 0");
@@ -148,12 +152,6 @@ NeuralProblem::GradientRows(const Eigen::Ref<const Eigen::VectorXd>& x,
     Gather(m_data, rows, m_batch);
     Evaluate(m_batch.features, m_batch.labels, x, &m_gradient);
     out = m_gradient;
-}
-
-void
-NeuralProblem::AddHessian(const Eigen::Ref<const Eigen::VectorXd>&, double, Eigen::Ref<Eigen::MatrixXd>) const
-{
-    throw std::logic_error("softmax/mlp: no Hessian (f* is not computed for these problems)");
 }
 
 void

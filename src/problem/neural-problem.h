@@ -29,10 +29,6 @@ class NeuralProblem : public Problem
     void GradientRows(const Eigen::Ref<const Eigen::VectorXd>& x,
                       const std::vector<Eigen::Index>& rows,
                       Eigen::Ref<Eigen::VectorXd> out) const override;
-    bool HasHessian() const override { return false; }
-    void AddHessian(const Eigen::Ref<const Eigen::VectorXd>& x,
-                    double weight,
-                    Eigen::Ref<Eigen::MatrixXd> out) const override;
     bool HasSmoothness() const override { return m_hidden.empty(); }
     void ApplySmoothnessOperator(const Eigen::Ref<const Eigen::VectorXd>& v,
                                  Eigen::Ref<Eigen::VectorXd> out) const override;

@@ -52,12 +52,49 @@ GlobalObjective::Gradient(const Eigen::Ref<const Eigen::VectorXd>& x,
 }
 
 double
+GlobalObjective::LossGradient(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<Eigen::VectorXd> out) const
+{
+    double sum = 0.0;
+    out.setZero();
+    for (const Problem* p : m_shards)
+    {
+        sum += p->LossGradient(x, m_scratch);
+        out += m_scratch;
+    }
+    out /= static_cast<double>(m_shards.size());
+    return sum / static_cast<double>(m_shards.size());
+}
+
+void
+GlobalObjective::PrepareHessian(const Eigen::Ref<const Eigen::VectorXd>& x) const
+{
+    for (const Problem* p : m_shards)
+    {
+        p->PrepareHessian(x);
+    }
+}
+
+void
+GlobalObjective::ApplyHessian(const Eigen::Ref<const Eigen::VectorXd>& v, Eigen::Ref<Eigen::VectorXd> out) const
+{
+    out.setZero();
+    for (const Problem* p : m_shards)
+    {
+        p->ApplyHessian(v, m_scratch);
+        out += m_scratch;
+    }
+    out /= static_cast<double>(m_shards.size());
+}
+
+double
 GlobalObjective::SmoothnessL() const
 {
-    // Lanczos with full reorthogonalisation: the largest Ritz value converges to lambda_max in far
-    // fewer operator applications than power iteration when the top eigengap is small.
+    // Lanczos: the largest Ritz value converges to lambda_max in far fewer operator applications
+    // than power iteration when the top eigengap is small.
     const Eigen::Index maxSteps = std::min<Eigen::Index>(m_dim, 200);
-    Eigen::MatrixXd basis(m_dim, maxSteps);
+    const bool full = static_cast<double>(m_dim) * static_cast<double>(maxSteps) * sizeof(double) <= kLanczosBasisBytes;
+    Eigen::MatrixXd basis(m_dim, full ? maxSteps : 2);
+    const auto column = [&](Eigen::Index k) { return basis.col(full ? k : k % 2); };
     Eigen::VectorXd alpha(maxSteps), beta(maxSteps);
     // A fixed start vector: deterministic and, in practice, never orthogonal to the top eigenvector.
     for (Eigen::Index j = 0; j < m_dim; ++j)
@@ -72,34 +109,94 @@ GlobalObjective::SmoothnessL() const
         w.setZero();
         for (const Problem* p : m_shards)
         {
-            p->ApplySmoothnessOperator(basis.col(k), m_scratch);
+            p->ApplySmoothnessOperator(column(k), m_scratch);
             w += m_scratch;
         }
         w /= static_cast<double>(m_shards.size());
-        alpha(k) = basis.col(k).dot(w);
-        for (int pass = 0; pass < 2; ++pass) // twice is enough (Kahan-Parlett)
+        alpha(k) = column(k).dot(w);
+        double next;
+        if (full)
         {
-            w -= basis.leftCols(k + 1) * (basis.leftCols(k + 1).transpose() * w);
+            for (int pass = 0; pass < 2; ++pass) // twice is enough (Kahan-Parlett)
+            {
+                w -= basis.leftCols(k + 1) * (basis.leftCols(k + 1).transpose() * w);
+            }
+            beta(k) = w.norm();
+            Eigen::MatrixXd t = Eigen::MatrixXd::Zero(k + 1, k + 1);
+            t.diagonal() = alpha.head(k + 1);
+            for (Eigen::Index i = 0; i < k; ++i)
+            {
+                t(i + 1, i) = t(i, i + 1) = beta(i);
+            }
+            next = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(t, Eigen::EigenvaluesOnly).eigenvalues().maxCoeff();
         }
-        beta(k) = w.norm();
-        Eigen::MatrixXd t = Eigen::MatrixXd::Zero(k + 1, k + 1);
-        t.diagonal() = alpha.head(k + 1);
-        for (Eigen::Index i = 0; i < k; ++i)
+        else
         {
-            t(i + 1, i) = t(i, i + 1) = beta(i);
+            // The three-term recurrence, then a second local pass against the two kept vectors.
+            w -= alpha(k) * column(k);
+            if (k > 0)
+            {
+                w -= beta(k - 1) * column(k - 1);
+                w -= column(k - 1).dot(w) * column(k - 1);
+            }
+            w -= column(k).dot(w) * column(k);
+            beta(k) = w.norm();
+            Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver;
+            const Eigen::VectorXd off = beta.head(std::max<Eigen::Index>(k, 0));
+            Eigen::VectorXd diag = alpha.head(k + 1);
+            solver.computeFromTridiagonal(diag, off, Eigen::EigenvaluesOnly);
+            next = solver.eigenvalues().maxCoeff();
         }
-        const double next = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(t, Eigen::EigenvaluesOnly)
-                                .eigenvalues()
-                                .maxCoeff();
         const bool converged = k > 0 && std::abs(next - ritz) <= 1e-14 * std::abs(next);
         ritz = next;
         if (converged || beta(k) <= 1e-14 * std::abs(ritz) || k + 1 == maxSteps)
         {
             break;
         }
-        basis.col(k + 1) = w / beta(k);
+        column(k + 1) = w / beta(k);
     }
     return ritz;
+}
+
+int
+GlobalObjective::ConjugateGradient(const Eigen::VectorXd& rhs, const Eigen::VectorXd& preconditioner,
+                                   const Eigen::VectorXd& mask, double tol, int maxIterations,
+                                   Eigen::VectorXd& p) const
+{
+    const bool masked = mask.size() > 0;
+    Eigen::VectorXd hp(m_dim);
+    ApplyHessian(p, hp);
+    Eigen::VectorXd r = rhs - hp;
+    if (masked)
+    {
+        r.array() *= mask.array();
+    }
+    Eigen::VectorXd z = r.cwiseQuotient(preconditioner);
+    Eigen::VectorXd dir = z;
+    double rz = r.dot(z);
+    int products = 1;
+    for (int it = 0; it < maxIterations && r.norm() > tol; ++it)
+    {
+        ApplyHessian(dir, hp);
+        ++products;
+        if (masked)
+        {
+            hp.array() *= mask.array();
+        }
+        const double curvature = dir.dot(hp);
+        if (!(curvature > 0.0))
+        {
+            break; // no descent left along dir (rounding): the iterate so far is the answer
+        }
+        const double a = rz / curvature;
+        p += a * dir;
+        r -= a * hp;
+        z = r.cwiseQuotient(preconditioner);
+        const double rzNext = r.dot(z);
+        dir = z + (rzNext / rz) * dir;
+        rz = rzNext;
+    }
+    return products;
 }
 
 GlobalObjective::Optimum
@@ -107,23 +204,30 @@ GlobalObjective::Minimise(double gradTol) const
 {
     Optimum opt;
     opt.x = Eigen::VectorXd::Zero(m_dim);
-    opt.loss = Loss(opt.x);
-    opt.newtonSteps = 0;
     Eigen::VectorXd g(m_dim);
-    Gradient(opt.x, g);
+    opt.loss = LossGradient(opt.x, g);
     opt.gradNorm = g.norm();
-    Eigen::MatrixXd h(m_dim, m_dim);
-    const double weight = 1.0 / static_cast<double>(m_shards.size());
-    for (int step = 0; step < 100 && opt.gradNorm > gradTol; ++step)
+    opt.newtonSteps = 0;
+    opt.operatorProducts = 1;
+    const double startNorm = opt.gradNorm;
+    Eigen::VectorXd diagonal(m_dim), dx(m_dim), trial(m_dim), gTrial(m_dim);
+    const Eigen::VectorXd noMask;
+    const int maxCg = static_cast<int>(std::min<Eigen::Index>(2 * m_dim + 10, 2000));
+    for (int step = 0; step < 100 && opt.gradNorm > gradTol * startNorm; ++step)
     {
-        h.setZero();
+        PrepareHessian(opt.x);
+        diagonal.setZero();
         for (const Problem* p : m_shards)
         {
-            p->AddHessian(opt.x, weight, h);
+            p->HessianDiagonal(m_scratch);
+            diagonal += m_scratch;
         }
-        const Eigen::VectorXd dx = h.ldlt().solve(-g);
+        diagonal /= static_cast<double>(m_shards.size());
+        const double forcing = std::min(0.1, opt.gradNorm / startNorm); // quadratic convergence
+        dx.setZero();
+        opt.operatorProducts += ConjugateGradient(-g, diagonal, noMask, forcing * opt.gradNorm, maxCg, dx);
         double t = 1.0;
-        Eigen::VectorXd trial = opt.x + dx;
+        trial = opt.x + dx;
         double trialLoss = Loss(trial);
         // Armijo backtracking; near the optimum the full step is taken.
         while (trialLoss > opt.loss + 1e-4 * t * g.dot(dx) && t > 1e-10)
@@ -132,16 +236,16 @@ GlobalObjective::Minimise(double gradTol) const
             trial = opt.x + t * dx;
             trialLoss = Loss(trial);
         }
-        Eigen::VectorXd gTrial(m_dim);
         Gradient(trial, gTrial);
+        ++opt.operatorProducts;
         const double trialNorm = gTrial.norm();
         if (trialNorm >= opt.gradNorm && trialLoss >= opt.loss)
         {
             break; // rounding floor reached
         }
-        opt.x = std::move(trial);
+        opt.x.swap(trial);
         opt.loss = trialLoss;
-        g = std::move(gTrial);
+        g.swap(gTrial);
         opt.gradNorm = trialNorm;
         opt.newtonSteps = step + 1;
     }
@@ -169,96 +273,82 @@ MinimumNormSubgradient(const Eigen::Ref<const Eigen::VectorXd>& x,
 }
 
 GlobalObjective::Optimum
-GlobalObjective::MinimiseL1(double l1) const
+GlobalObjective::MinimiseL1(double l1, double smoothnessL) const
 {
     const Eigen::Index d = m_dim;
-    Eigen::MatrixXd h = Eigen::MatrixXd::Zero(d, d);
-    const double weight = 1.0 / static_cast<double>(m_shards.size());
-    const Eigen::VectorXd zero = Eigen::VectorXd::Zero(d);
-    for (const Problem* p : m_shards)
-    {
-        p->AddHessian(zero, weight, h);
-    }
-    Eigen::VectorXd g0(d);
-    Gradient(zero, g0);
-    auto composite = [&](const Eigen::VectorXd& x) { return Loss(x) + l1 * x.lpNorm<1>(); };
-    auto subgradientNorm = [&](const Eigen::VectorXd& x) {
-        Eigen::VectorXd g(d);
-        Eigen::VectorXd s(d);
+    Eigen::VectorXd g(d), s(d);
+    Optimum opt;
+    const auto subgradientNorm = [&](const Eigen::VectorXd& x) {
         Gradient(x, g);
+        ++opt.operatorProducts;
         MinimumNormSubgradient(x, g, l1, s);
         return s.norm();
     };
+    const auto soft = [](const Eigen::VectorXd& v, double t) -> Eigen::VectorXd {
+        return v.array().sign() * (v.array().abs() - t).max(0.0);
+    };
+    PrepareHessian(Eigen::VectorXd::Zero(d)); // f is quadratic: one Hessian everywhere
+    const Eigen::VectorXd ones = Eigen::VectorXd::Ones(d);
+    const double step = 1.0 / smoothnessL;
     Eigen::VectorXd x = Eigen::VectorXd::Zero(d);
-    Eigen::VectorXd hx = Eigen::VectorXd::Zero(d);
-    int sweeps = 0;
-    for (; sweeps < 100000; ++sweeps)
+    const double startNorm = subgradientNorm(x);
+    double norm = startNorm;
+    Eigen::VectorXd y = x, next(d), mask(d), polished(d);
+    int rounds = 0;
+    for (; rounds < 100 && norm > 1e-12 * startNorm; ++rounds)
     {
-        double largestMove = 0.0;
-        double largestEntry = 0.0;
-        for (Eigen::Index j = 0; j < d; ++j)
+        // FISTA with gradient restart (O'Donoghue and Candes) until the support holds for 20 steps.
+        const Eigen::VectorXd previous = x;
+        double momentum = 1.0;
+        y = x;
+        int stable = 0;
+        for (int it = 0; it < 5000 && stable < 20; ++it)
         {
-            const double hjj = h(j, j);
-            if (hjj <= 0.0)
+            Gradient(y, g);
+            ++opt.operatorProducts;
+            next = soft(y - step * g, step * l1);
+            const bool sameSupport = ((next.array() != 0.0) == (x.array() != 0.0)).all() &&
+                                     ((next.array() > 0.0) == (x.array() > 0.0)).all();
+            stable = sameSupport ? stable + 1 : 0;
+            if ((y - next).dot(next - x) > 0.0)
             {
-                continue;
+                momentum = 1.0;
             }
-            const double z = x(j) - (g0(j) + hx(j)) / hjj;
-            const double next = std::copysign(std::max(std::abs(z) - l1 / hjj, 0.0), z);
-            const double move = next - x(j);
-            if (move != 0.0)
+            const double momentumNext = 0.5 * (1.0 + std::sqrt(1.0 + 4.0 * momentum * momentum));
+            y = next + ((momentum - 1.0) / momentumNext) * (next - x);
+            x.swap(next);
+            momentum = momentumNext;
+        }
+        // Newton on the support with the signs fixed: H_SS x_S = -(grad f(0)_S + l1 sign(x_S)),
+        // by CG from x (masked Hessian products); exact up to rounding when the support is right.
+        mask = (x.array() != 0.0).cast<double>();
+        Gradient(Eigen::VectorXd::Zero(d), g);
+        const Eigen::VectorXd rhs = (-(g.array() + l1 * x.array().sign()) * mask.array()).matrix();
+        polished = x;
+        opt.operatorProducts += ConjugateGradient(rhs, ones, mask, 1e-15 * rhs.norm(), 2000, polished);
+        const bool sameSigns = ((polished.array() * x.array()) > 0.0 || mask.array() == 0.0).all();
+        const double current = subgradientNorm(x);
+        if (sameSigns)
+        {
+            polished.array() *= mask.array();
+            const double polishedNorm = subgradientNorm(polished);
+            if (polishedNorm <= current)
             {
-                hx += move * h.col(j);
-                x(j) = next;
-            }
-            largestMove = std::max(largestMove, std::abs(move));
-            largestEntry = std::max(largestEntry, std::abs(next));
-        }
-        if (largestMove <= 1e-15 * std::max(largestEntry, 1e-300))
-        {
-            break;
-        }
-    }
-    // Newton on the support with the signs fixed: exact up to rounding when the support is right.
-    std::vector<Eigen::Index> support;
-    for (Eigen::Index j = 0; j < d; ++j)
-    {
-        if (x(j) != 0.0)
-        {
-            support.push_back(j);
-        }
-    }
-    if (!support.empty())
-    {
-        const auto n = static_cast<Eigen::Index>(support.size());
-        Eigen::MatrixXd hs(n, n);
-        Eigen::VectorXd rhs(n);
-        for (Eigen::Index a = 0; a < n; ++a)
-        {
-            rhs(a) = -(g0(support[a]) + std::copysign(l1, x(support[a])));
-            for (Eigen::Index b = 0; b < n; ++b)
-            {
-                hs(a, b) = h(support[a], support[b]);
+                x = polished;
             }
         }
-        const Eigen::VectorXd xs = hs.ldlt().solve(rhs);
-        Eigen::VectorXd polished = Eigen::VectorXd::Zero(d);
-        bool sameSigns = true;
-        for (Eigen::Index a = 0; a < n; ++a)
+        const double reached = subgradientNorm(x);
+        if (reached >= norm)
         {
-            sameSigns = sameSigns && (xs(a) > 0.0) == (x(support[a]) > 0.0) && xs(a) != 0.0;
-            polished(support[a]) = xs(a);
+            x = previous;
+            break; // no progress: the rounding floor
         }
-        if (sameSigns && subgradientNorm(polished) <= subgradientNorm(x))
-        {
-            x = polished;
-        }
+        norm = reached;
     }
-    Optimum opt;
     opt.x = x;
-    opt.loss = composite(x);
+    opt.loss = Loss(x) + l1 * x.lpNorm<1>();
     opt.gradNorm = subgradientNorm(x);
-    opt.newtonSteps = sweeps;
+    opt.newtonSteps = rounds;
     return opt;
 }
 

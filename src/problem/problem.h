@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 namespace airgrad {
@@ -29,14 +30,35 @@ class Problem
     virtual void GradientRows(const Eigen::Ref<const Eigen::VectorXd>& x,
                               const std::vector<Eigen::Index>& rows,
                               Eigen::Ref<Eigen::VectorXd> out) const = 0;
-    /// Whether AddHessian exists (then f* is computed by Newton).
-    virtual bool HasHessian() const { return true; }
+    /// The loss at x and its gradient into `out`, from one pass over the data (Loss + Gradient fused).
+    virtual double LossGradient(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<Eigen::VectorXd> out) const
+    {
+        Gradient(x, out);
+        return Loss(x);
+    }
+    /// Whether PrepareHessian, ApplyHessian and HessianDiagonal exist (then f* is computed by Newton-CG).
+    virtual bool HasHessian() const { return false; }
     /// Whether ApplySmoothnessOperator exists (then L is computed).
     virtual bool HasSmoothness() const { return true; }
-    /// Adds weight * Hessian(x) to `out` (d x d), for the Newton solver of f*.
-    virtual void AddHessian(const Eigen::Ref<const Eigen::VectorXd>& x,
-                            double weight,
-                            Eigen::Ref<Eigen::MatrixXd> out) const = 0;
+    /// Fixes the point x of the Hessian that ApplyHessian multiplies by (one pass over the data).
+    virtual void PrepareHessian(const Eigen::Ref<const Eigen::VectorXd>& x) const
+    {
+        (void)x;
+        throw std::logic_error("this problem has no Hessian (HasHessian() is false)");
+    }
+    /// out = Hessian(x) v at the prepared x, without forming the d x d matrix (one pass: A v, A^T w).
+    virtual void ApplyHessian(const Eigen::Ref<const Eigen::VectorXd>& v, Eigen::Ref<Eigen::VectorXd> out) const
+    {
+        (void)v;
+        (void)out;
+        throw std::logic_error("this problem has no Hessian (HasHessian() is false)");
+    }
+    /// The diagonal of Hessian(x) at the prepared x into `out` (a Jacobi preconditioner for CG).
+    virtual void HessianDiagonal(Eigen::Ref<Eigen::VectorXd> out) const
+    {
+        (void)out;
+        throw std::logic_error("this problem has no Hessian (HasHessian() is false)");
+    }
     /// out = B v for the PSD matrix B whose largest eigenvalue is this f_m's smoothness constant.
     virtual void ApplySmoothnessOperator(const Eigen::Ref<const Eigen::VectorXd>& v,
                                          Eigen::Ref<Eigen::VectorXd> out) const = 0;

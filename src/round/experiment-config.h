@@ -41,6 +41,7 @@ struct ExperimentConfig
     bool l2Prox = false; ///< the L2 term by the server's proximal step instead of in the gradients
     double noise = 0.1;
     double conditionNumber = 10.0;
+    double density = 1.0; ///< synthetic: fraction of nonzero features per sample (< 1: sparse data)
     // [method]
     MethodSpec method;
     double step = 0.0; ///< > 0: fixed; 0: the method's default rule ("auto")

@@ -10,6 +10,7 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cmath>
 #include <stdexcept>
 
@@ -17,28 +18,32 @@ namespace airgrad {
 
 namespace {
 
-/// f* by dense Newton costs O(d^3): beyond this, loss_gap is not computed.
-constexpr Eigen::Index kMaxNewtonDimension = 5000;
+bool
+IsLinear(const std::string& type)
+{
+    return type == "least-squares" || type == "lasso" || type == "logistic";
+}
 
+/// The problem over `data`, which it shares (problems that differ in l2 hold the data once).
 std::unique_ptr<Problem>
-MakeProblem(const ExperimentConfig& c, Dataset data, double l2, int classes)
+MakeProblem(const ExperimentConfig& c, const std::shared_ptr<const Dataset>& data, double l2, int classes)
 {
     const std::string& type = c.problemType;
     if (type == "least-squares" || type == "lasso")
     {
-        return std::make_unique<LeastSquaresProblem>(std::move(data), l2);
+        return std::make_unique<LeastSquaresProblem>(data, l2);
     }
     if (type == "logistic")
     {
-        return std::make_unique<LogisticProblem>(std::move(data), l2);
+        return std::make_unique<LogisticProblem>(data, l2);
     }
     if (type == "softmax")
     {
-        return std::make_unique<NeuralProblem>(std::move(data), classes, std::vector<int>{}, l2);
+        return std::make_unique<NeuralProblem>(*data, classes, std::vector<int>{}, l2);
     }
     if (type == "mlp")
     {
-        return std::make_unique<NeuralProblem>(std::move(data), classes, c.hidden, l2);
+        return std::make_unique<NeuralProblem>(*data, classes, c.hidden, l2);
     }
     throw std::invalid_argument("problem.type = '" + type +
                                 "' is not a problem; allowed: least-squares, lasso, logistic, softmax, mlp");
@@ -65,6 +70,7 @@ LoadData(const ExperimentConfig& c)
         spec.noise = c.noise;
         spec.conditionNumber = c.conditionNumber;
         spec.seed = c.seed;
+        spec.density = c.density;
         return c.problemType == "least-squares" || c.problemType == "lasso" ? MakeRegressionData(spec)
                                                                            : MakeBinaryData(spec);
     }
@@ -94,8 +100,7 @@ LoadData(const ExperimentConfig& c)
             if (data.test.Features() > data.train.Features())
             {
                 // the test file names a feature the training file never does: widen the training set
-                data.train.features.conservativeResize(Eigen::NoChange, data.test.Features());
-                data.train.features.rightCols(data.test.Features() - data.train.Features()).setZero();
+                data.train.sparse.conservativeResize(data.train.Samples(), data.test.Features());
             }
         }
     }
@@ -141,9 +146,20 @@ Partition(const ExperimentConfig& c, Eigen::Index samples, const Eigen::VectorXd
 
 } // namespace
 
+namespace {
+
+double
+SecondsSince(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+} // namespace
+
 Experiment::Experiment(const ExperimentConfig& config)
     : m_config(config)
 {
+    auto started = std::chrono::steady_clock::now();
     SyntheticData data = LoadData(config);
     if (data.train.Samples() < config.workers)
     {
@@ -158,6 +174,12 @@ Experiment::Experiment(const ExperimentConfig& config)
     m_classes = NormalizeLabels(kind, data.train, data.test);
     const std::string scaling = config.scaling == "auto" ? (config.dataset == "fashion-mnist" ? "standardize" : "none")
                                                          : config.scaling;
+    if (!IsLinear(type) || scaling != "none")
+    {
+        // softmax and the MLP take dense inputs; shifting a sparse column fills it
+        Densify(data.train);
+        Densify(data.test);
+    }
     ScaleFeatures(scaling == "standardize" ? Scaling::kStandardize
                   : scaling == "minmax"    ? Scaling::kMinMax
                                            : Scaling::kNone,
@@ -172,7 +194,7 @@ Experiment::Experiment(const ExperimentConfig& config)
     std::vector<const Problem*> views;
     for (const auto& rows : shards)
     {
-        Dataset shard = Subset(data.train, rows);
+        auto shard = std::make_shared<const Dataset>(Subset(data.train, rows));
         if (m_classes > 0)
         {
             std::vector<long long> histogram(static_cast<size_t>(m_classes), 0);
@@ -187,30 +209,36 @@ Experiment::Experiment(const ExperimentConfig& config)
             // The workers' gradients leave the L2 term to the server's proximal step.
             m_workerShards.push_back(MakeProblem(config, shard, 0.0, m_classes));
         }
-        m_shards.push_back(MakeProblem(config, std::move(shard), config.l2, m_classes));
+        m_shards.push_back(MakeProblem(config, shard, config.l2, m_classes));
         views.push_back(m_shards.back().get());
     }
+    data.train = Dataset(); // the shards hold the training data now
     if (data.test.Samples() > 0)
     {
-        m_test = MakeProblem(config, std::move(data.test), config.l2, m_classes);
+        m_test = MakeProblem(config, std::make_shared<const Dataset>(std::move(data.test)), config.l2, m_classes);
     }
     m_objective = std::make_unique<GlobalObjective>(views);
     const Eigen::Index d = m_objective->Dimension();
     const Problem& first = *m_shards.front();
+    m_times.dataS = SecondsSince(started);
+    started = std::chrono::steady_clock::now();
     m_smoothnessL = first.HasSmoothness() ? m_objective->SmoothnessL() : std::nan("");
+    m_times.smoothnessS = SecondsSince(started);
+    started = std::chrono::steady_clock::now();
     if (config.l1 > 0.0 && type != "least-squares" && type != "lasso")
     {
         throw std::invalid_argument("problem.l1 > 0 needs problem.type = least-squares or lasso");
     }
-    if (first.HasHessian() && d <= kMaxNewtonDimension)
+    if (first.HasHessian())
     {
-        m_optimum = config.l1 > 0.0 ? m_objective->MinimiseL1(config.l1) : m_objective->Minimise();
+        m_optimum = config.l1 > 0.0 ? m_objective->MinimiseL1(config.l1, m_smoothnessL) : m_objective->Minimise();
     }
     else
     {
         m_optimum.loss = std::nan(""); // loss_gap is not reported
         m_optimum.gradNorm = std::nan("");
     }
+    m_times.optimumS = SecondsSince(started);
     CheckMethodSpec(config.method, d);
     // No L for the MLP: 1/L is taken as 0.1 so that every method's rule still scales sensibly.
     const double stepL = std::isfinite(m_smoothnessL) ? m_smoothnessL : 10.0;
@@ -249,9 +277,8 @@ Experiment::Evaluate(int round, const NetworkCounters& network, int applied, int
     RoundRecord r;
     r.round = round;
     const Eigen::VectorXd& x = m_server->Model();
-    r.trainLoss = m_objective->Loss(x) + m_config.l1 * x.lpNorm<1>();
+    r.trainLoss = m_objective->LossGradient(x, m_gradient) + m_config.l1 * x.lpNorm<1>();
     r.lossGap = r.trainLoss - m_optimum.loss;
-    m_objective->Gradient(x, m_gradient);
     MinimumNormSubgradient(x, m_gradient, m_config.l1, m_subgradient);
     r.gradNormSq = m_subgradient.squaredNorm();
     if (m_test)

@@ -39,6 +39,17 @@ class Experiment
     /// Per worker, the count of each class in its shard (empty for regression).
     const std::vector<std::vector<long long>>& LabelHistograms() const { return m_labelHistograms; }
     double FStarGradNorm() const { return m_optimum.gradNorm; }
+    /// What the f* solver did (Newton or FISTA rounds; Hessian-vector products and gradients).
+    const GlobalObjective::Optimum& Optimum() const { return m_optimum; }
+
+    /// Wall-clock seconds of the set-up's parts.
+    struct SetupTimes
+    {
+        double dataS = 0.0;       ///< loading or generating, scaling, partitioning, problems
+        double smoothnessS = 0.0; ///< L by Lanczos
+        double optimumS = 0.0;    ///< f* by Newton-CG (or FISTA and CG for l1)
+    };
+    const SetupTimes& Times() const { return m_times; }
     double Step() const { return m_step; }
 
     /// The metrics row for the server's current model.
@@ -57,6 +68,7 @@ class Experiment
     std::unique_ptr<Server> m_server;
     int m_classes = 0;
     std::vector<std::vector<long long>> m_labelHistograms;
+    SetupTimes m_times;
     mutable Eigen::VectorXd m_gradient;
     mutable Eigen::VectorXd m_subgradient;
 };

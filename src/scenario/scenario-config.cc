@@ -100,6 +100,8 @@ ParseChoice(const std::string& key, const std::string& value, const std::vector<
 }
 
 constexpr double kInf = HUGE_VAL;
+/// The largest synthetic data set a scenario may ask for (the machine has 24 GiB; setup holds it twice).
+constexpr double kMaxSyntheticBytes = 8.0 * (1 << 30);
 
 struct KeyRule
 {
@@ -209,9 +211,17 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.testSamples = ParseInt(k, v, 0, 100000000);
          }},
-        {{"problem.features", "100", "", "synthetic: number of features (f* uses a dense d x d Newton solve)"},
+        {{"problem.features", "100", "",
+          "synthetic: number of features d, up to 1e7 (dense data need (samples + test_samples) x d x 8 "
+          "bytes: use problem.density < 1 for large d)"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
-             c.features = ParseInt(k, v, 1, 5000);
+             c.features = ParseInt(k, v, 1, 10000000);
+         }},
+        {{"problem.density", "1", "",
+          "synthetic: fraction of nonzero features per sample, in (0, 1]; below 1 the data are sparse "
+          "(CSR), each sample with round(density x features) nonzeros (at least 1) at uniform coordinates"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.density = ParseReal(k, v, 0.0, false, 1.0, true);
          }},
         {{"problem.l2", "0.001", "", "L2 regularisation weight (l2/2)||x||^2; > 0 for logistic"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
@@ -219,7 +229,7 @@ Rules()
          }},
         {{"problem.l1", "0", "",
           "L1 weight l1 ||x||_1 (least-squares and lasso), applied by the server's proximal step "
-          "(soft thresholding by step * l1) after every method's step; f* by coordinate descent"},
+          "(soft thresholding by step * l1) after every method's step; f* by FISTA and CG on the support"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.l1 = ParseReal(k, v, 0.0, true, kInf, false);
          }},
@@ -920,6 +930,28 @@ ResolveScenario(const ScenarioValues& values)
     {
         Reject("network.snr_db", values.at("network.snr_db"),
                "one value or network.workers = " + std::to_string(c.workers) + " values");
+    }
+    if (c.dataset == "synthetic")
+    {
+        // The generated matrix (held twice while the shards are cut) must fit this machine's memory.
+        const double rows = static_cast<double>(c.samples + c.testSamples);
+        const double perRow = c.density >= 1.0 ? 8.0 * static_cast<double>(c.features)
+                                               : 12.0 * std::max(1.0, std::round(c.density * static_cast<double>(c.features)));
+        if (rows * perRow > kMaxSyntheticBytes)
+        {
+            Reject("problem.features", std::to_string(c.features),
+                   "a size whose data fit in " + std::to_string(static_cast<long long>(kMaxSyntheticBytes / (1 << 30))) +
+                       " GiB: (problem.samples + problem.test_samples) x " +
+                       (c.density >= 1.0 ? std::string("problem.features x 8 bytes")
+                                         : std::string("problem.density x problem.features x 12 bytes")) +
+                       " is " + std::to_string(static_cast<long long>(rows * perRow / (1 << 20))) +
+                       " MiB; lower them or make the data sparse with problem.density < 1");
+        }
+        if (c.density < 1.0 && (c.problemType == "softmax" || c.problemType == "mlp"))
+        {
+            Reject("problem.density", values.at("problem.density"),
+                   "1 with problem.type = " + c.problemType + " (its kernels are dense)");
+        }
     }
     if (c.dataset == "synthetic" && c.method.k > c.features)
     {

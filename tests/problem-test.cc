@@ -116,6 +116,7 @@ TEST_P(ProblemTest, MinimiserHasGradientNormBelow1e12)
     GlobalObjective f({p1.get(), p2.get()});
     const auto opt = f.Minimise();
     EXPECT_LE(opt.gradNorm, 1e-12);
+    EXPECT_GT(opt.operatorProducts, 0);
     Eigen::VectorXd g(20);
     f.Gradient(opt.x, g);
     EXPECT_LE(g.norm(), 1e-12);
@@ -176,6 +177,122 @@ TEST(Synthetic, SameSeedSameDataAndTestSetFromTheSameModel)
     EXPECT_EQ(a.test.Samples(), 10);
     s.seed = 12;
     EXPECT_NE(MakeBinaryData(s).train.features, a.train.features);
+}
+
+SyntheticSpec
+SparseSpec()
+{
+    SyntheticSpec s;
+    s.samples = 300;
+    s.features = 60;
+    s.density = 0.15;
+    s.noise = 0.2;
+    s.conditionNumber = 5;
+    s.seed = 21;
+    return s;
+}
+
+TEST(Synthetic, SparseRowsHaveDistinctSortedCoordinatesAndTheSameSeedSameData)
+{
+    const SyntheticData a = MakeBinaryData(SparseSpec()), b = MakeBinaryData(SparseSpec());
+    ASSERT_TRUE(a.train.isSparse);
+    EXPECT_EQ(NonzerosPerRow(SparseSpec()), 9); // round(0.15 x 60)
+    EXPECT_EQ(a.train.sparse.nonZeros(), 300 * 9);
+    const SparseFeatures& x = a.train.sparse;
+    for (Eigen::Index i = 0; i < x.rows(); ++i)
+    {
+        ASSERT_EQ(x.outerIndexPtr()[i + 1] - x.outerIndexPtr()[i], 9);
+        for (auto k = x.outerIndexPtr()[i] + 1; k < x.outerIndexPtr()[i + 1]; ++k)
+        {
+            ASSERT_LT(x.innerIndexPtr()[k - 1], x.innerIndexPtr()[k]) << "row " << i;
+        }
+    }
+    EXPECT_TRUE(a.train.sparse.isApprox(b.train.sparse, 0.0));
+    EXPECT_EQ(a.train.labels, b.train.labels);
+}
+
+/// The same shards stored sparse and dense (every problem sees the same numbers).
+struct TwoStorages
+{
+    std::vector<std::unique_ptr<Problem>> sparse, dense;
+};
+
+TwoStorages
+MakeBoth(bool logistic, double l2)
+{
+    const SyntheticData data = logistic ? MakeBinaryData(SparseSpec()) : MakeRegressionData(SparseSpec());
+    TwoStorages out;
+    std::vector<Eigen::Index> rows[2];
+    for (Eigen::Index i = 0; i < data.train.Samples(); ++i)
+    {
+        rows[i < 110 ? 0 : 1].push_back(i); // unequal shards
+    }
+    for (const auto& r : rows)
+    {
+        Dataset shard = Subset(data.train, r);
+        out.sparse.push_back(Make(logistic, shard, l2));
+        Densify(shard);
+        out.dense.push_back(Make(logistic, shard, l2));
+    }
+    return out;
+}
+
+TEST_P(ProblemTest, SparseFStarAndLEqualDenseTo1e12)
+{
+    const bool logistic = GetParam();
+    const TwoStorages p = MakeBoth(logistic, 1e-3);
+    GlobalObjective fs({p.sparse[0].get(), p.sparse[1].get()});
+    GlobalObjective fd({p.dense[0].get(), p.dense[1].get()});
+    const auto os = fs.Minimise();
+    const auto od = fd.Minimise();
+    EXPECT_NEAR(os.loss, od.loss, 1e-12 * std::abs(od.loss));
+    EXPECT_LE(os.gradNorm, 1e-12 * 10);
+    EXPECT_NEAR(fs.SmoothnessL(), fd.SmoothnessL(), 1e-12 * fd.SmoothnessL());
+    // The kernels themselves agree to rounding at an arbitrary point.
+    const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(60, -0.5, 0.8);
+    Eigen::VectorXd gs(60), gd(60);
+    const double ls = fs.LossGradient(x, gs);
+    const double ld = fd.LossGradient(x, gd);
+    EXPECT_NEAR(ls, ld, 1e-14 * std::abs(ld));
+    EXPECT_LT((gs - gd).norm(), 1e-14 * gd.norm());
+}
+
+TEST_P(ProblemTest, SparseHessianVectorProductMatchesFiniteDifferencesOfTheGradient)
+{
+    const bool logistic = GetParam();
+    const TwoStorages p = MakeBoth(logistic, 0.05);
+    const Problem& q = *p.sparse[1];
+    const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(60, 0.3, -0.4);
+    const Eigen::VectorXd v = Eigen::VectorXd::LinSpaced(60, -1.0, 1.0);
+    q.PrepareHessian(x);
+    Eigen::VectorXd hv(60), gp(60), gm(60);
+    q.ApplyHessian(v, hv);
+    const double h = 1e-6;
+    q.Gradient(x + h * v, gp);
+    q.Gradient(x - h * v, gm);
+    EXPECT_LT((hv - (gp - gm) / (2 * h)).norm(), 1e-7 * hv.norm());
+    // Gradient by central differences of the loss, on the sparse storage too.
+    Eigen::VectorXd g(60);
+    q.Gradient(x, g);
+    for (int j = 0; j < 60; j += 7)
+    {
+        Eigen::VectorXd xp = x, xm = x;
+        xp(j) += h;
+        xm(j) -= h;
+        EXPECT_NEAR(g(j), (q.Loss(xp) - q.Loss(xm)) / (2 * h), 1e-8) << "coordinate " << j;
+    }
+}
+
+TEST_P(ProblemTest, MinibatchGradientOnSparseRowsEqualsTheSubsetGradient)
+{
+    const bool logistic = GetParam();
+    const TwoStorages p = MakeBoth(logistic, 0.05);
+    const std::vector<Eigen::Index> rows = {4, 17, 3, 99};
+    const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(60, 0.3, -0.4);
+    Eigen::VectorXd gs(60), gd(60);
+    p.sparse[0]->GradientRows(x, rows, gs);
+    p.dense[0]->GradientRows(x, rows, gd);
+    EXPECT_LT((gs - gd).norm(), 1e-14 * gd.norm());
 }
 
 } // namespace

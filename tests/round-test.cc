@@ -5,12 +5,120 @@
 #include "method/compressed-gradient-method.h"
 #include "problem/logistic-problem.h"
 #include "round/experiment.h"
+#include "round/optimum-cache.h"
 #include "round/round-engine.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include <unistd.h>
+
 namespace airgrad {
 namespace {
+
+/// A fresh directory under the system's temporary directory, removed afterwards.
+struct TempDir
+{
+    std::filesystem::path path;
+    explicit TempDir(const std::string& name)
+        : path(std::filesystem::temp_directory_path() / ("airgrad-test-" + name + "-" + std::to_string(::getpid())))
+    {
+        std::filesystem::remove_all(path);
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+bool
+SameBits(double a, double b)
+{
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+TEST(OptimumCache, SecondRunReadsTheEntryAndCorruptOrForeignEntriesAreRecomputed)
+{
+    TempDir dir("cache");
+    ExperimentConfig c = SmallConfig("gd");
+    c.cacheDir = dir.path.string();
+    const Experiment first(c);
+    EXPECT_EQ(first.OptimumSource(), "computed (cache absent)");
+    ASSERT_TRUE(std::filesystem::exists(first.CacheEntry()));
+    c.snrDb = {7.0}; // a network key: the same entry
+    c.method.name = "topk-ef";
+    const Experiment second(c);
+    EXPECT_EQ(second.OptimumSource(), "cache");
+    EXPECT_EQ(second.CacheEntry(), first.CacheEntry());
+    EXPECT_TRUE(SameBits(second.FStar(), first.FStar()));
+    EXPECT_TRUE(SameBits(second.SmoothnessL(), first.SmoothnessL()));
+    EXPECT_TRUE(SameBits(second.FStarGradNorm(), first.FStarGradNorm()));
+
+    // Flip one character of the f* value: the checksum no longer holds.
+    std::string text;
+    {
+        std::ifstream in(first.CacheEntry());
+        std::ostringstream all;
+        all << in.rdbuf();
+        text = all.str();
+    }
+    std::string flipped = text;
+    flipped[flipped.find("f_star 0x") + 10] ^= 1;
+    std::ofstream(first.CacheEntry(), std::ios::trunc) << flipped;
+    const Experiment third(c);
+    EXPECT_EQ(third.OptimumSource(), "computed (cache corrupt)");
+    EXPECT_TRUE(SameBits(third.FStar(), first.FStar()));
+    EXPECT_TRUE(SameBits(third.SmoothnessL(), first.SmoothnessL()));
+    EXPECT_EQ(Experiment(c).OptimumSource(), "cache"); // rewritten
+
+    // Another problem's entry under this name (valid checksum, foreign key) is not trusted.
+    ExperimentConfig other = c;
+    other.l2 = 2e-2;
+    const Experiment foreign(other);
+    EXPECT_NE(foreign.CacheEntry(), first.CacheEntry());
+    std::filesystem::copy_file(foreign.CacheEntry(), first.CacheEntry(),
+                               std::filesystem::copy_options::overwrite_existing);
+    const Experiment fourth(c);
+    EXPECT_EQ(fourth.OptimumSource(), "computed (cache corrupt)");
+    EXPECT_TRUE(SameBits(fourth.FStar(), first.FStar()));
+
+    // Deleting the cache changes nothing either; none disables it.
+    std::filesystem::remove_all(dir.path);
+    c.cacheDir = "none";
+    const Experiment fifth(c);
+    EXPECT_EQ(fifth.OptimumSource(), "computed (cache disabled)");
+    EXPECT_TRUE(fifth.CacheEntry().empty());
+    EXPECT_TRUE(SameBits(fifth.FStar(), first.FStar()));
+    EXPECT_FALSE(std::filesystem::exists(dir.path));
+}
+
+TEST(OptimumCache, TheKeyHoldsWhatDeterminesFStarAndNothingElse)
+{
+    const ExperimentConfig base = SmallConfig("gd");
+    const std::string key = OptimumCacheKey(base);
+    ExperimentConfig c = base;
+    c.method.name = "diana";
+    c.networkKind = "wifi";
+    c.snrDb = {3.0};
+    c.rounds = 7;
+    EXPECT_EQ(OptimumCacheKey(c), key);
+    for (auto change : std::vector<std::function<void(ExperimentConfig&)>>{
+             [](ExperimentConfig& x) { x.l2 = 0.5; },
+             [](ExperimentConfig& x) { x.seed = 99; },
+             [](ExperimentConfig& x) { x.workers = 4; },
+             [](ExperimentConfig& x) { x.partition = "powerlaw"; },
+             [](ExperimentConfig& x) { x.density = 0.5; },
+             [](ExperimentConfig& x) { x.features = 41; },
+             [](ExperimentConfig& x) { x.problemType = "least-squares"; }})
+    {
+        ExperimentConfig changed = base;
+        change(changed);
+        EXPECT_NE(OptimumCacheKey(changed), key);
+    }
+}
 
 TEST(RoundEngine, GdIsExactlyTheHandWrittenIteration)
 {

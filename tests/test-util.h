@@ -56,6 +56,7 @@ SmallConfig(const std::string& method, int workers = 3)
     c.l2 = 1e-2;
     c.method.name = method;
     c.workers = workers;
+    c.cacheDir = "none"; // tests never read or leave cache entries unless they test the cache
     return c;
 }
 

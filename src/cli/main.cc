@@ -11,6 +11,7 @@
 #include <boost/program_options.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
@@ -171,6 +172,11 @@ Run(int argc, char** argv)
         std::cerr << "airgrad: error: " << e.what() << "\n";
         return kUsageError;
     }
+    if (std::isfinite(experiment->FStar()) || std::isfinite(experiment->SmoothnessL()))
+    {
+        std::cerr << "airgrad: f* and L " << (experiment->OptimumSource() == "cache" ? "from the cache" : experiment->OptimumSource())
+                  << (experiment->CacheEntry().empty() ? std::string() : " (" + experiment->CacheEntry() + ")") << "\n";
+    }
 
     // A directory with run.json holds a finished run: drop an old one before writing anything.
     std::error_code ec;
@@ -212,6 +218,8 @@ Run(int argc, char** argv)
         .Add("smoothness_L", experiment->SmoothnessL())
         .Add("f_star", experiment->FStar())
         .Add("f_star_grad_norm", experiment->FStarGradNorm())
+        .Add("f_star_source", experiment->OptimumSource())
+        .Add("f_star_cache_entry", experiment->CacheEntry())
         .Add("f_star_solver_steps", static_cast<long long>(experiment->Optimum().newtonSteps))
         .Add("f_star_operator_products", experiment->Optimum().operatorProducts);
     for (const auto& [key, value] : DerivedMethodValues(config.method, experiment->Dimension(), config.workers))

@@ -9,9 +9,15 @@
 
 namespace airgrad {
 
-GlobalObjective::GlobalObjective(std::vector<const Problem*> shards)
+GlobalObjective::GlobalObjective(std::vector<const Problem*> shards, int threads)
     : m_shards(std::move(shards))
 {
+    if (threads <= 0)
+    {
+        threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    }
+    threads = std::max(1, std::min<int>(threads, static_cast<int>(m_shards.size())));
+    m_pool = std::make_unique<ThreadPool>(threads);
     if (m_shards.empty())
     {
         throw std::invalid_argument("objective: no shards");
@@ -24,16 +30,39 @@ GlobalObjective::GlobalObjective(std::vector<const Problem*> shards)
             throw std::invalid_argument("objective: shards of different dimensions");
         }
     }
-    m_scratch.resize(m_dim);
+    m_buffers.resize(m_dim, threads);
+    m_losses.resize(m_shards.size());
+}
+
+GlobalObjective::~GlobalObjective() = default;
+
+void
+GlobalObjective::MeanOverShards(const std::function<void(int, Eigen::Ref<Eigen::VectorXd>)>& op,
+                                Eigen::Ref<Eigen::VectorXd> out) const
+{
+    const int shards = Shards();
+    const auto width = static_cast<int>(m_buffers.cols());
+    out.setZero();
+    for (int first = 0; first < shards; first += width)
+    {
+        const int wave = std::min(width, shards - first);
+        m_pool->ParallelFor(wave, [&](int t) { op(first + t, m_buffers.col(t)); });
+        for (int t = 0; t < wave; ++t)
+        {
+            out += m_buffers.col(t);
+        }
+    }
+    out /= static_cast<double>(shards);
 }
 
 double
 GlobalObjective::Loss(const Eigen::Ref<const Eigen::VectorXd>& x) const
 {
+    m_pool->ParallelFor(Shards(), [&](int m) { m_losses[static_cast<size_t>(m)] = m_shards[static_cast<size_t>(m)]->Loss(x); });
     double sum = 0.0;
-    for (const Problem* p : m_shards)
+    for (double loss : m_losses)
     {
-        sum += p->Loss(x);
+        sum += loss;
     }
     return sum / static_cast<double>(m_shards.size());
 }
@@ -42,48 +71,35 @@ void
 GlobalObjective::Gradient(const Eigen::Ref<const Eigen::VectorXd>& x,
                           Eigen::Ref<Eigen::VectorXd> out) const
 {
-    out.setZero();
-    for (const Problem* p : m_shards)
-    {
-        p->Gradient(x, m_scratch);
-        out += m_scratch;
-    }
-    out /= static_cast<double>(m_shards.size());
+    MeanOverShards([&](int m, Eigen::Ref<Eigen::VectorXd> o) { m_shards[static_cast<size_t>(m)]->Gradient(x, o); }, out);
 }
 
 double
 GlobalObjective::LossGradient(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<Eigen::VectorXd> out) const
 {
+    MeanOverShards(
+        [&](int m, Eigen::Ref<Eigen::VectorXd> o) {
+            m_losses[static_cast<size_t>(m)] = m_shards[static_cast<size_t>(m)]->LossGradient(x, o);
+        },
+        out);
     double sum = 0.0;
-    out.setZero();
-    for (const Problem* p : m_shards)
+    for (double loss : m_losses)
     {
-        sum += p->LossGradient(x, m_scratch);
-        out += m_scratch;
+        sum += loss;
     }
-    out /= static_cast<double>(m_shards.size());
     return sum / static_cast<double>(m_shards.size());
 }
 
 void
 GlobalObjective::PrepareHessian(const Eigen::Ref<const Eigen::VectorXd>& x) const
 {
-    for (const Problem* p : m_shards)
-    {
-        p->PrepareHessian(x);
-    }
+    m_pool->ParallelFor(Shards(), [&](int m) { m_shards[static_cast<size_t>(m)]->PrepareHessian(x); });
 }
 
 void
 GlobalObjective::ApplyHessian(const Eigen::Ref<const Eigen::VectorXd>& v, Eigen::Ref<Eigen::VectorXd> out) const
 {
-    out.setZero();
-    for (const Problem* p : m_shards)
-    {
-        p->ApplyHessian(v, m_scratch);
-        out += m_scratch;
-    }
-    out /= static_cast<double>(m_shards.size());
+    MeanOverShards([&](int m, Eigen::Ref<Eigen::VectorXd> o) { m_shards[static_cast<size_t>(m)]->ApplyHessian(v, o); }, out);
 }
 
 double
@@ -106,13 +122,7 @@ GlobalObjective::SmoothnessL() const
     double ritz = 0.0;
     for (Eigen::Index k = 0; k < maxSteps; ++k)
     {
-        w.setZero();
-        for (const Problem* p : m_shards)
-        {
-            p->ApplySmoothnessOperator(column(k), m_scratch);
-            w += m_scratch;
-        }
-        w /= static_cast<double>(m_shards.size());
+        MeanOverShards([&](int m, Eigen::Ref<Eigen::VectorXd> o) { m_shards[static_cast<size_t>(m)]->ApplySmoothnessOperator(basis.col(full ? k : k % 2), o); }, w);
         alpha(k) = column(k).dot(w);
         double next;
         if (full)
@@ -216,13 +226,7 @@ GlobalObjective::Minimise(double gradTol) const
     for (int step = 0; step < 100 && opt.gradNorm > gradTol * startNorm; ++step)
     {
         PrepareHessian(opt.x);
-        diagonal.setZero();
-        for (const Problem* p : m_shards)
-        {
-            p->HessianDiagonal(m_scratch);
-            diagonal += m_scratch;
-        }
-        diagonal /= static_cast<double>(m_shards.size());
+        MeanOverShards([&](int m, Eigen::Ref<Eigen::VectorXd> o) { m_shards[static_cast<size_t>(m)]->HessianDiagonal(o); }, diagonal);
         const double forcing = std::min(0.1, opt.gradNorm / startNorm); // quadratic convergence
         dx.setZero();
         opt.operatorProducts += ConjugateGradient(-g, diagonal, noMask, forcing * opt.gradNorm, maxCg, dx);

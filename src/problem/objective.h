@@ -3,6 +3,10 @@
 
 #include "problem/problem.h"
 
+#include "core/thread-pool.h"
+
+#include <functional>
+#include <memory>
 #include <vector>
 
 
@@ -20,7 +24,12 @@ void MinimumNormSubgradient(const Eigen::Ref<const Eigen::VectorXd>& x,
 class GlobalObjective
 {
   public:
-    explicit GlobalObjective(std::vector<const Problem*> shards);
+    /**
+     * `threads` (0: the machine's cores) compute shards concurrently, each into its own buffer, and
+     * the buffers are added in shard order: every result is bit-identical to one thread.
+     */
+    explicit GlobalObjective(std::vector<const Problem*> shards, int threads = 0);
+    ~GlobalObjective();
 
     Eigen::Index Dimension() const { return m_dim; }
     int Shards() const { return static_cast<int>(m_shards.size()); }
@@ -77,10 +86,16 @@ class GlobalObjective
     int ConjugateGradient(const Eigen::VectorXd& rhs, const Eigen::VectorXd& preconditioner,
                           const Eigen::VectorXd& mask, double tol, int maxIterations, Eigen::VectorXd& p) const;
 
+    /// out = mean_m of op(m, buffer), which writes shard m's vector into the buffer; summed in shard order.
+    void MeanOverShards(const std::function<void(int, Eigen::Ref<Eigen::VectorXd>)>& op,
+                        Eigen::Ref<Eigen::VectorXd> out) const;
+
     std::vector<const Problem*> m_shards;
+    std::unique_ptr<ThreadPool> m_pool;
+    mutable Eigen::MatrixXd m_buffers; ///< d x threads
 
     Eigen::Index m_dim;
-    mutable Eigen::VectorXd m_scratch;
+    mutable std::vector<double> m_losses; ///< per shard
 };
 
 } // namespace airgrad

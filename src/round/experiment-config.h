@@ -22,6 +22,7 @@ struct ExperimentConfig
     uint64_t seed = 1;
     int threads = 1;   ///< ideal driver: workers computed in parallel (results bit-identical)
     int evalEvery = 1; ///< a metrics row every this many rounds (and the last)
+    std::string cacheDir = "results/.cache"; ///< where f* and L are cached; "none": not cached
     // [problem]
     std::string problemType = "logistic"; ///< least-squares | lasso | logistic | softmax | mlp
     std::string dataset = "synthetic";    ///< synthetic | fashion-mnist | libsvm | csv

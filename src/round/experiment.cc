@@ -7,6 +7,7 @@
 #include "problem/least-squares-problem.h"
 #include "problem/logistic-problem.h"
 #include "problem/neural-problem.h"
+#include "round/optimum-cache.h"
 
 #include <sys/stat.h>
 
@@ -221,24 +222,47 @@ Experiment::Experiment(const ExperimentConfig& config)
     const Eigen::Index d = m_objective->Dimension();
     const Problem& first = *m_shards.front();
     m_times.dataS = SecondsSince(started);
-    started = std::chrono::steady_clock::now();
-    m_smoothnessL = first.HasSmoothness() ? m_objective->SmoothnessL() : std::nan("");
-    m_times.smoothnessS = SecondsSince(started);
-    started = std::chrono::steady_clock::now();
     if (config.l1 > 0.0 && type != "least-squares" && type != "lasso")
     {
         throw std::invalid_argument("problem.l1 > 0 needs problem.type = least-squares or lasso");
     }
-    if (first.HasHessian())
+    m_optimum.loss = std::nan(""); // loss_gap is not reported without f*
+    m_optimum.gradNorm = std::nan("");
+    m_smoothnessL = std::nan("");
+    OptimumCache cache(first.HasHessian() ? config.cacheDir : "none");
+    const std::string key = OptimumCacheKey(config);
+    if (const auto hit = cache.Lookup(key))
     {
-        m_optimum = config.l1 > 0.0 ? m_objective->MinimiseL1(config.l1, m_smoothnessL) : m_objective->Minimise();
+        m_smoothnessL = hit->smoothnessL;
+        m_optimum.loss = hit->fStar;
+        m_optimum.gradNorm = hit->gradNorm;
+        m_optimum.newtonSteps = static_cast<int>(hit->solverSteps);
+        m_optimum.operatorProducts = hit->operatorProducts;
+        m_optimumSource = "cache";
     }
     else
     {
-        m_optimum.loss = std::nan(""); // loss_gap is not reported
-        m_optimum.gradNorm = std::nan("");
+        m_optimumSource = "computed (cache " + cache.MissReason() + ")";
+        started = std::chrono::steady_clock::now();
+        if (first.HasSmoothness())
+        {
+            m_smoothnessL = m_objective->SmoothnessL();
+        }
+        m_times.smoothnessS = SecondsSince(started);
+        started = std::chrono::steady_clock::now();
+        if (first.HasHessian())
+        {
+            m_optimum = config.l1 > 0.0 ? m_objective->MinimiseL1(config.l1, m_smoothnessL) : m_objective->Minimise();
+            m_optimum.x = Eigen::VectorXd(); // only f* and its accuracy are kept
+            cache.Store(key, {m_smoothnessL, m_optimum.loss, m_optimum.gradNorm, m_optimum.newtonSteps,
+                              m_optimum.operatorProducts});
+        }
+        m_times.optimumS = SecondsSince(started);
     }
-    m_times.optimumS = SecondsSince(started);
+    if (cache.Enabled())
+    {
+        m_cacheEntry = cache.EntryPath(key);
+    }
     CheckMethodSpec(config.method, d);
     // No L for the MLP: 1/L is taken as 0.1 so that every method's rule still scales sensibly.
     const double stepL = std::isfinite(m_smoothnessL) ? m_smoothnessL : 10.0;

@@ -9,6 +9,7 @@
 #include "round/worker.h"
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace airgrad {
@@ -50,6 +51,10 @@ class Experiment
         double optimumS = 0.0;    ///< f* by Newton-CG (or FISTA and CG for l1)
     };
     const SetupTimes& Times() const { return m_times; }
+    /// Where L and f* came from: "cache", or "computed (cache absent | corrupt | disabled)".
+    const std::string& OptimumSource() const { return m_optimumSource; }
+    /// The cache entry of this problem (empty when run.cache_dir = none or there is no f*).
+    const std::string& CacheEntry() const { return m_cacheEntry; }
     double Step() const { return m_step; }
 
     /// The metrics row for the server's current model.
@@ -69,6 +74,8 @@ class Experiment
     int m_classes = 0;
     std::vector<std::vector<long long>> m_labelHistograms;
     SetupTimes m_times;
+    std::string m_optimumSource;
+    std::string m_cacheEntry;
     mutable Eigen::VectorXd m_gradient;
     mutable Eigen::VectorXd m_subgradient;
 };

@@ -137,6 +137,16 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.threads = static_cast<int>(ParseInt(k, v, 1, 256));
          }},
+        {{"run.cache_dir", "results/.cache", "",
+          "directory of the f* and L cache (one checksummed entry per data, problem and partition, so a "
+          "sweep over network or method keys computes them once); none = compute every time"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             if (v.empty())
+             {
+                 Reject(k, v, "a directory or none");
+             }
+             c.cacheDir = v;
+         }},
         {{"run.eval_every", "1", "rounds",
           "write a metrics row (train loss, test accuracy: a pass over all data) every this many "
           "rounds and after the last; updates_applied and updates_lost then sum since the last row"},

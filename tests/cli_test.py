@@ -270,6 +270,21 @@ class Sweep(unittest.TestCase):
         gd25 = index["method.name=gd+network.snr_db=25"]
         self.assertGreater(float(gd5["airtime_s_to_loss_gap"]), float(gd25["airtime_s_to_loss_gap"]))
 
+    def test_a_sweep_over_network_and_method_keys_computes_f_star_once(self):
+        cache = os.path.join(self.tmp.name, "cache")
+        text = SWEEP.format(rounds=3, kind="ideal").replace("[run]\n", f"[run]\ncache_dir = {cache}\n")
+        r = run("sweep", self.write(text), "--jobs", "2", "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        sources, fstars = [], set()
+        for name in read_index(os.path.join(self.out, "sweep.csv")):
+            with open(os.path.join(self.out, name, "run.json")) as f:
+                derived = json.load(f)["derived"]
+            sources.append(derived["f_star_source"])
+            fstars.add(derived["f_star"])
+        self.assertEqual(sorted(sources), ["cache"] * 3 + ["computed (cache absent)"])
+        self.assertEqual(len(fstars), 1)
+        self.assertEqual(len([e for e in os.listdir(cache) if e.endswith(".txt")]), 1)
+
     def test_rerun_skips_finished_points_and_redoes_the_rest(self):
         path = self.write(SWEEP.format(rounds=5, kind="ideal"))
         self.assertEqual(run("sweep", path, "--out", self.out).returncode, 0)

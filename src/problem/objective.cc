@@ -247,11 +247,18 @@ GlobalObjective::Minimise(double gradTol) const
         {
             break; // rounding floor reached
         }
+        // In the quadratic phase a step shrinks the gradient by orders of magnitude; close to the
+        // optimum a step that does not halve it has met the rounding floor.
+        const bool floor = trialNorm > 0.5 * opt.gradNorm && opt.gradNorm < 1e-8 * startNorm;
         opt.x.swap(trial);
         opt.loss = trialLoss;
         g.swap(gTrial);
         opt.gradNorm = trialNorm;
         opt.newtonSteps = step + 1;
+        if (floor)
+        {
+            break;
+        }
     }
     return opt;
 }

@@ -64,7 +64,8 @@ class GlobalObjective
      * \brief Minimiser of f by Newton-CG from 0: each step solves Hessian p = -grad by conjugate
      * gradients with a Jacobi preconditioner (Hessian-vector products, no d x d matrix) to the
      * residual min(0.1, ||g|| / ||g0||) ||g|| (quadratic convergence near the optimum), then Armijo
-     * backtracking; until ||g|| <= gradTol ||g0|| or the gradient norm and the loss stop decreasing.
+     * backtracking; until ||g|| <= gradTol ||g0||, or the gradient norm and the loss stop decreasing, or
+     * (below 1e-8 ||g0||) a step no longer halves the gradient norm: the rounding floor.
      */
     Optimum Minimise(double gradTol = 1e-12) const;
     /**

@@ -33,7 +33,7 @@ class Experiment
 
     /// L, NaN when the problem has none (mlp).
     double SmoothnessL() const { return m_smoothnessL; }
-    /// f*, NaN when it is not computed (softmax, mlp, d > 5000).
+    /// f*, NaN when it is not computed (softmax, mlp).
     double FStar() const { return m_optimum.loss; }
     /// 0 for regression, else the number of classes (2 for logistic).
     int Classes() const { return m_classes; }

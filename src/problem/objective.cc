@@ -122,7 +122,7 @@ GlobalObjective::SmoothnessL() const
     double ritz = 0.0;
     for (Eigen::Index k = 0; k < maxSteps; ++k)
     {
-        MeanOverShards([&](int m, Eigen::Ref<Eigen::VectorXd> o) { m_shards[static_cast<size_t>(m)]->ApplySmoothnessOperator(basis.col(full ? k : k % 2), o); }, w);
+        MeanOverShards([&](int m, Eigen::Ref<Eigen::VectorXd> o) { m_shards[static_cast<size_t>(m)]->ApplySmoothnessOperator(column(k), o); }, w);
         alpha(k) = column(k).dot(w);
         double next;
         if (full)
@@ -305,6 +305,8 @@ GlobalObjective::MinimiseL1(double l1, double smoothnessL) const
     const double startNorm = subgradientNorm(x);
     double norm = startNorm;
     Eigen::VectorXd y = x, next(d), mask(d), polished(d);
+    Eigen::VectorXd gradientAtZero(d);
+    Gradient(x, gradientAtZero); // the linear term of the quadratic, for the support solves
     int rounds = 0;
     for (; rounds < 100 && norm > 1e-12 * startNorm; ++rounds)
     {
@@ -333,8 +335,7 @@ GlobalObjective::MinimiseL1(double l1, double smoothnessL) const
         // Newton on the support with the signs fixed: H_SS x_S = -(grad f(0)_S + l1 sign(x_S)),
         // by CG from x (masked Hessian products); exact up to rounding when the support is right.
         mask = (x.array() != 0.0).cast<double>();
-        Gradient(Eigen::VectorXd::Zero(d), g);
-        const Eigen::VectorXd rhs = (-(g.array() + l1 * x.array().sign()) * mask.array()).matrix();
+        const Eigen::VectorXd rhs = (-(gradientAtZero.array() + l1 * x.array().sign()) * mask.array()).matrix();
         polished = x;
         opt.operatorProducts += ConjugateGradient(rhs, ones, mask, 1e-15 * rhs.norm(), 2000, polished);
         const bool sameSigns = ((polished.array() * x.array()) > 0.0 || mask.array() == 0.0).all();

@@ -155,6 +155,66 @@ TEST(RoundEngine, GdIsExactlyTheHandWrittenIteration)
     EXPECT_GT(rec.rows.back().lossGap, 0.0);
 }
 
+/// Runs `rounds` rounds by hand; before the workers of each round computes the row of the model
+/// they receive by a pass, after them from their gradients, and expects the same bits.
+void
+ExpectRowsFromWorkersEqualAPass(ExperimentConfig c, bool reused)
+{
+    c.rounds = 4;
+    Experiment e(c);
+    Server& server = e.GetServer();
+    std::vector<uint8_t> update;
+    for (int r = 1; r <= c.rounds; ++r)
+    {
+        const std::vector<uint8_t> model = server.BeginRound();
+        const RoundRecord pass = e.Evaluate(r - 1, NetworkCounters(), 0, 0);
+        for (int m = 0; m < e.Workers(); ++m)
+        {
+            e.GetWorker(m).OnModel(model.data(), model.size(), update);
+            server.OnUplink(update.data(), update.size());
+        }
+        RoundRecord row = e.Evaluate(r - 1, NetworkCounters(), 0, 0, false);
+        EXPECT_EQ(e.CompleteTrain(row), reused) << c.problemType << " round " << r;
+        EXPECT_TRUE(SameBits(row.trainLoss, pass.trainLoss)) << row.trainLoss << " vs " << pass.trainLoss;
+        EXPECT_TRUE(SameBits(row.lossGap, pass.lossGap));
+        EXPECT_TRUE(SameBits(row.gradNormSq, pass.gradNormSq)) << row.gradNormSq << " vs " << pass.gradNormSq;
+        server.EndRound();
+        // After the step the workers' gradients are at the old model: a pass, never a stale reuse.
+        RoundRecord after = e.Evaluate(r, NetworkCounters(), 0, 0, false);
+        EXPECT_FALSE(e.CompleteTrain(after));
+    }
+}
+
+TEST(Experiment, MetricsRowsReuseFullBatchGradientsAtAnExactModelBitForBit)
+{
+    for (const char* type : {"logistic", "least-squares", "lasso", "softmax"})
+    {
+        ExperimentConfig c = SmallConfig("gd");
+        c.problemType = type;
+        c.modelValues = ValueFormat::kFloat64;
+        if (std::string(type) == "lasso")
+        {
+            c.l1 = 1e-3;
+        }
+        ExpectRowsFromWorkersEqualAPass(c, true);
+        c.density = 0.2; // sparse features (softmax densifies them)
+        ExpectRowsFromWorkersEqualAPass(c, true);
+    }
+}
+
+TEST(Experiment, MetricsRowsTakeAPassWhenTheWorkersGradientsAreNotAtTheModel)
+{
+    ExperimentConfig c = SmallConfig("topk-ef");
+    ExpectRowsFromWorkersEqualAPass(c, false); // float32 model message: the workers hold a rounding
+    c.modelValues = ValueFormat::kFloat64;
+    ExperimentConfig batch = c;
+    batch.batchSize = 20;
+    ExpectRowsFromWorkersEqualAPass(batch, false);
+    ExperimentConfig prox = c;
+    prox.l2Prox = true; // the workers' shards lack the L2 term
+    ExpectRowsFromWorkersEqualAPass(prox, false);
+}
+
 TEST(RoundEngine, PayloadBitsAreTheEncodedSizes)
 {
     ExperimentConfig c = SmallConfig("gd");

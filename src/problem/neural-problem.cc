@@ -144,6 +144,14 @@ NeuralProblem::Gradient(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<E
     out = m_gradient;
 }
 
+double
+NeuralProblem::LossGradient(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<Eigen::VectorXd> out) const
+{
+    const double loss = Evaluate(m_data.features, m_data.labels, x, &m_gradient);
+    out = m_gradient;
+    return loss;
+}
+
 void
 NeuralProblem::GradientRows(const Eigen::Ref<const Eigen::VectorXd>& x,
                             const std::vector<Eigen::Index>& rows,

@@ -26,6 +26,7 @@ class NeuralProblem : public Problem
     Eigen::Index Samples() const override { return m_data.Samples(); }
     double Loss(const Eigen::Ref<const Eigen::VectorXd>& x) const override;
     void Gradient(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<Eigen::VectorXd> out) const override;
+    double LossGradient(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<Eigen::VectorXd> out) const override;
     void GradientRows(const Eigen::Ref<const Eigen::VectorXd>& x,
                       const std::vector<Eigen::Index>& rows,
                       Eigen::Ref<Eigen::VectorXd> out) const override;

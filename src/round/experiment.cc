@@ -196,6 +196,7 @@ Experiment::Experiment(const ExperimentConfig& config)
     for (const auto& rows : shards)
     {
         auto shard = std::make_shared<const Dataset>(Subset(data.train, rows));
+        m_trainBytes += shard->Bytes();
         if (m_classes > 0)
         {
             std::vector<long long> histogram(static_cast<size_t>(m_classes), 0);
@@ -295,16 +296,50 @@ Experiment::Experiment(const ExperimentConfig& config)
     m_subgradient.resize(d);
 }
 
+bool
+Experiment::CompleteTrain(RoundRecord& r) const
+{
+    const Eigen::VectorXd& x = m_server->Model();
+    // The workers' shards are the objective's unless the L2 term is a prox step (then they lack it).
+    bool reuse = !m_config.l2Prox;
+    for (const auto& w : m_workers)
+    {
+        reuse = reuse && w->ExactGradientRound() == m_server->Steps() + 1;
+    }
+    double loss = 0.0;
+    if (reuse)
+    {
+        // The order and operations of GlobalObjective::LossGradient.
+        m_gradient.setZero();
+        for (const auto& w : m_workers)
+        {
+            loss += w->LastLoss();
+            m_gradient += w->LastGradient();
+        }
+        m_gradient /= static_cast<double>(m_workers.size());
+        loss /= static_cast<double>(m_workers.size());
+    }
+    else
+    {
+        loss = m_objective->LossGradient(x, m_gradient);
+    }
+    r.trainLoss = loss + m_config.l1 * x.lpNorm<1>();
+    r.lossGap = r.trainLoss - m_optimum.loss;
+    MinimumNormSubgradient(x, m_gradient, m_config.l1, m_subgradient);
+    r.gradNormSq = m_subgradient.squaredNorm();
+    return reuse;
+}
+
 RoundRecord
-Experiment::Evaluate(int round, const NetworkCounters& network, int applied, int lost) const
+Experiment::Evaluate(int round, const NetworkCounters& network, int applied, int lost, bool train) const
 {
     RoundRecord r;
     r.round = round;
     const Eigen::VectorXd& x = m_server->Model();
-    r.trainLoss = m_objective->LossGradient(x, m_gradient) + m_config.l1 * x.lpNorm<1>();
-    r.lossGap = r.trainLoss - m_optimum.loss;
-    MinimumNormSubgradient(x, m_gradient, m_config.l1, m_subgradient);
-    r.gradNormSq = m_subgradient.squaredNorm();
+    if (train)
+    {
+        CompleteTrain(r);
+    }
     if (m_test)
     {
         r.testAccuracy = m_test->Accuracy(x);

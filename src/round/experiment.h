@@ -56,9 +56,22 @@ class Experiment
     /// The cache entry of this problem (empty when run.cache_dir = none or there is no f*).
     const std::string& CacheEntry() const { return m_cacheEntry; }
     double Step() const { return m_step; }
+    /// Bytes of the shards' features and labels: what a full-batch round must read at least.
+    double TrainBytes() const { return m_trainBytes; }
 
-    /// The metrics row for the server's current model.
-    RoundRecord Evaluate(int round, const NetworkCounters& network, int applied, int lost) const;
+    /**
+     * \brief The metrics row for the server's current model. With `train` false the train loss,
+     * loss gap and gradient norm are left for CompleteTrain, to be filled at the same model once
+     * the workers of the next round have computed their gradients there.
+     */
+    RoundRecord Evaluate(int round, const NetworkCounters& network, int applied, int lost, bool train = true) const;
+    /**
+     * \brief Fills the train loss, loss gap and gradient norm of `row` at the server's current
+     * model. When every worker's last update was its full-shard gradient at exactly this model,
+     * they are summed in shard order as a pass over the shards would (bit-identical, no pass);
+     * otherwise by a pass over all shards. Returns whether the workers' gradients were used.
+     */
+    bool CompleteTrain(RoundRecord& row) const;
 
   private:
     ExperimentConfig m_config;
@@ -76,6 +89,7 @@ class Experiment
     SetupTimes m_times;
     std::string m_optimumSource;
     std::string m_cacheEntry;
+    double m_trainBytes = 0.0;
     mutable Eigen::VectorXd m_gradient;
     mutable Eigen::VectorXd m_subgradient;
 };

@@ -3,6 +3,7 @@
 #include "core/thread-pool.h"
 
 #include <cmath>
+#include <optional>
 #include <vector>
 
 namespace airgrad {
@@ -11,7 +12,9 @@ void
 RunIdeal(Experiment& experiment, RoundObserver& observer)
 {
     NetworkCounters counters;
-    observer.OnRound(experiment.Evaluate(0, counters, 0, 0));
+    // A row's train loss and gradient are filled after the next round's workers have computed at
+    // the same model, so that their full-batch gradients can stand in for a pass over all data.
+    std::optional<RoundRecord> pending = experiment.Evaluate(0, counters, 0, 0, false);
     Server& server = experiment.GetServer();
     const ExperimentConfig& config = experiment.Config();
     const int workers = experiment.Workers();
@@ -32,6 +35,12 @@ RunIdeal(Experiment& experiment, RoundObserver& observer)
         pool.ParallelFor(workers, [&](int m) {
             experiment.GetWorker(m).OnModel(model.data(), model.size(), updates[static_cast<size_t>(m)]);
         });
+        if (pending)
+        {
+            experiment.CompleteTrain(*pending);
+            observer.OnRound(*pending);
+            pending.reset();
+        }
         for (const auto& update : updates)
         {
             if (!update.empty()) // an empty update: the method sends nothing this round
@@ -53,9 +62,21 @@ RunIdeal(Experiment& experiment, RoundObserver& observer)
         lost += workers - now;
         if (r % config.evalEvery == 0 || r == config.rounds)
         {
-            observer.OnRound(experiment.Evaluate(r, counters, applied, lost));
+            if (r < config.rounds)
+            {
+                pending = experiment.Evaluate(r, counters, applied, lost, false);
+            }
+            else
+            {
+                observer.OnRound(experiment.Evaluate(r, counters, applied, lost));
+            }
             applied = lost = 0;
         }
+    }
+    if (pending) // no round ran (rounds = 0)
+    {
+        experiment.CompleteTrain(*pending);
+        observer.OnRound(*pending);
     }
 }
 

@@ -74,6 +74,7 @@ Server::EndRound()
         }
     }
     m_codec->Step(m_x);
+    ++m_steps;
     if (m_l1 > 0.0)
     {
         const double t = m_step * m_l1; // prox of t ||x||_1: soft thresholding

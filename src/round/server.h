@@ -37,6 +37,8 @@ class Server
 
     const Eigen::VectorXd& Model() const { return m_x; }
     uint32_t Round() const { return m_round; }
+    /// Steps the model has taken (rounds ended): the model message of round r carries the model after r - 1.
+    uint32_t Steps() const { return m_steps; }
     int Workers() const { return static_cast<int>(m_received.size()); }
     const ServerCodec& Codec() const { return *m_codec; }
     /// Round of worker m's last applied update (0 = none).
@@ -48,6 +50,7 @@ class Server
     double m_step;
     ValueFormat m_modelValues;
     uint32_t m_round = 0;
+    uint32_t m_steps = 0;
     std::vector<std::vector<uint8_t>> m_received; ///< per worker, this round's message bytes
     std::vector<uint8_t> m_has;                   ///< per worker: an update was kept this round
     std::vector<uint32_t> m_lastApplied;          ///< per worker: round of its last applied update

@@ -70,7 +70,16 @@ Worker::OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update)
         m_codec->Resolve(m_lastApplied[m_id] == m_stagedRound);
     }
     m_lastSamples = 0;
-    if (m_options.localSteps == 1)
+    // A float64 model message carries the server's model bit for bit.
+    const bool exact = h.type == MessageType::kModel && h.format == ValueFormat::kFloat64 && m_batch.empty() &&
+                       m_options.localSteps == 1;
+    m_exactRound = exact ? h.round : 0;
+    if (exact)
+    {
+        m_lastLoss = m_shard.LossGradient(m_model, m_gradient); // the same gradient as Gradient()
+        m_lastSamples += m_shard.Samples();
+    }
+    else if (m_options.localSteps == 1)
     {
         StochasticGradient(m_model, m_gradient);
     }

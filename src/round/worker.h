@@ -47,6 +47,14 @@ class Worker
     const WorkerCodec& Codec() const { return *m_codec; }
     /// The model of the last downlink message.
     const Eigen::VectorXd& Model() const { return m_model; }
+    /**
+     * \brief The round whose model the last update's full-shard gradient was computed at, bit for
+     * bit (a float64 model message, full batch, one local step); 0 when it was not. LastLoss() and
+     * LastGradient() are then f_m and grad f_m at that model, which a metrics row may reuse.
+     */
+    uint32_t ExactGradientRound() const { return m_exactRound; }
+    double LastLoss() const { return m_lastLoss; }
+    const Eigen::VectorXd& LastGradient() const { return m_gradient; }
 
   private:
     /// The gradient at `x` on a fresh minibatch (or the whole shard) into `out`.
@@ -66,6 +74,8 @@ class Worker
     uint32_t m_stagedRound = 0; ///< round of the unsettled update; 0 = none
     long long m_lastSamples = 0;
     long long m_computedSamples = 0;
+    uint32_t m_exactRound = 0;
+    double m_lastLoss = 0.0;
 };
 
 } // namespace airgrad

@@ -9,7 +9,7 @@ COST_UNITS = {
     "rounds": "rounds",
     "sim_time_s": "simulated time (s)",
     "airtime_s": "uplink airtime (s)",
-    "energy_j": "worker radio energy (J)",
+    "energy_j": "worker energy, radio + compute (J)",
     "uplink_payload_bits": "uplink payload (bits)",
 }
 
@@ -52,10 +52,23 @@ def cost_column(cost, target):
     return f"{cost}_to_{target}"
 
 
-def save(fig, output):
-    """Writes the figure atomically: never a half-written file."""
+def _write_atomically(output, write):
+    """Calls write(tmp) on a file beside output, then renames it: never a half-written file."""
     os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
     root, ext = os.path.splitext(output)
-    tmp = root + ".part" + ext
-    fig.savefig(tmp, dpi=120)
+    tmp = root + ".part" + ext  # the extension stays last: savefig picks the format from it
+    write(tmp)
     os.replace(tmp, output)
+
+
+def save(fig, output):
+    """Writes the figure atomically."""
+    _write_atomically(output, lambda tmp: fig.savefig(tmp, dpi=120))
+
+
+def save_text(text, output):
+    """Writes a text file atomically."""
+    def write(tmp):
+        with open(tmp, "w") as f:
+            f.write(text)
+    _write_atomically(output, write)

@@ -23,7 +23,7 @@ SCRIPT = "plot_convergence"
 PANELS = [
     ("sim_time_s", "simulated wall-clock time (s)"),
     ("airtime_s", "uplink airtime (s)"),
-    ("energy_j", "worker radio energy (J)"),
+    ("energy_j", "worker energy, radio + compute (J)"),
     ("uplink_payload_bits", "uplink payload (bits)"),
 ]
 REQUIRED = ["round", "loss_gap"] + [c for c, _ in PANELS]
@@ -85,7 +85,8 @@ def main():
             ax.text(0.5, 0.5, "all zero: ideal link", transform=ax.transAxes, ha="center", color="gray")
     axes.flat[0].legend(fontsize=8)
     first = runs[0][1]["config"]
-    fig.suptitle(f"{first['problem.type']}, d = {first['problem.features']}, M = {first['network.workers']}, "
+    dimension = runs[0][1]["derived"]["dimension"]  # the model's, also for datasets and networks
+    fig.suptitle(f"{first['problem.type']}, d = {dimension}, M = {first['network.workers']}, "
                  f"network {first['network.kind']}"
                  + (f", {first['network.channel_width_mhz']} MHz" if first["network.kind"] == "wifi" else ""))
     fig.tight_layout()

@@ -5,7 +5,6 @@ per target, giving the uplink payload bits and rounds at which the target was fi
 example: table_bits.py results/snr-sweep -o bits.md
 """
 import argparse
-import os
 
 import airgrad_analysis as aa
 
@@ -43,10 +42,7 @@ def main():
         lines.append("| " + " | ".join(cells) + " |")
     text = "\n".join(lines) + "\n"
     if args.output:
-        os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
-        with open(args.output + ".part", "w") as f:
-            f.write(text)
-        os.replace(args.output + ".part", args.output)
+        aa.save_text(text, args.output)
         print(f"{SCRIPT}: wrote {args.output}")
     else:
         print(text, end="")

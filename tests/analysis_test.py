@@ -4,7 +4,9 @@ columns or directories fail with a clear message.
 
 usage: analysis_test.py AIRGRAD_BINARY SOURCE_DIR
 """
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,6 +68,30 @@ class Analysis(unittest.TestCase):
         self.assertEqual(len(runs), 4)  # 2 methods x 2 seeds
         out = os.path.join(self.tmp.name, "convergence.pdf")
         self.written(script("plot_convergence.py", *runs, "-o", out), out)
+
+    def test_convergence_labels_say_what_is_plotted(self):
+        # The energy panel is radio plus compute energy, and the title's d is the run's dimension
+        # from run.json (problem.features means nothing for a dataset): a copy whose run.json says
+        # d = 12345 must show 12345. SVG with text kept as text, so the labels can be read back.
+        run = os.path.join(self.tmp.name, "dimension-run")
+        source = next(os.path.join(self.sweep, d) for d in sorted(os.listdir(self.sweep)) if "network.snr_db=30" in d)
+        shutil.copytree(source, run)
+        with open(os.path.join(run, "run.json")) as f:
+            info = json.load(f)
+        info["derived"]["dimension"] = 12345
+        with open(os.path.join(run, "run.json"), "w") as f:
+            json.dump(info, f)
+        out = os.path.join(self.tmp.name, "labels.svg")
+        code = ("import matplotlib, runpy, sys; matplotlib.rcParams['svg.fonttype'] = 'none'; "
+                f"sys.argv = ['plot_convergence.py', {run!r}, '-o', {out!r}]; "
+                f"runpy.run_path({os.path.join(SOURCE, 'analysis', 'plot_convergence.py')!r}, run_name='__main__')")
+        r = subprocess.run([PY, "-c", code], capture_output=True, text=True, timeout=300,
+                           env=dict(os.environ, PYTHONPATH=os.path.join(SOURCE, "analysis")))
+        self.written(r, out)
+        with open(out) as f:
+            svg = f.read()
+        self.assertIn("radio + compute", svg)
+        self.assertIn("d = 12345", svg)
 
     def test_heatmaps_for_both_targets_and_all_costs(self):
         for target in ("loss_gap", "test_accuracy"):

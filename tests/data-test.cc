@@ -1,15 +1,8 @@
-// Real-data paths: loaders on generated files (good and malformed), scaling, labels, partitions,
-// the softmax and MLP problems against finite differences, minibatches, threads and local steps.
+// Real-data paths: loaders on generated files (good and malformed), scaling, labels, partitions.
 #include "test-util.h"
 
 #include "data/loaders.h"
 #include "data/partition.h"
-#include "data/synthetic.h"
-#include "problem/least-squares-problem.h"
-#include "problem/logistic-problem.h"
-#include "problem/neural-problem.h"
-#include "round/experiment.h"
-#include "round/round-engine.h"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -165,18 +158,6 @@ TEST(Loaders, ScalingAndLabels)
     EXPECT_NE(ErrorOf([&] { NormalizeLabels(LabelKind::kBinary, a, b); }).find("exactly 2"), std::string::npos);
 }
 
-Eigen::VectorXd
-Classes(Eigen::Index n, int classes, uint64_t seed)
-{
-    Rng rng(seed);
-    Eigen::VectorXd y(n);
-    for (Eigen::Index i = 0; i < n; ++i)
-    {
-        y(i) = static_cast<double>(rng.UniformInt(static_cast<uint64_t>(classes)));
-    }
-    return y;
-}
-
 void
 ExpectAPartition(const std::vector<std::vector<Eigen::Index>>& shards, Eigen::Index n, int workers)
 {
@@ -246,195 +227,26 @@ TEST(Partitions, LabelSkewAndSizes)
     EXPECT_GT(sizes[0].size(), 3 * sizes[8].size());
 }
 
-Dataset
-ClassData(Eigen::Index n, Eigen::Index d, int classes, uint64_t seed)
+TEST(Partition, IidShardsCoverEverySampleOnceWithBalancedSizes)
 {
-    Rng rng(seed);
-    Dataset data;
-    data.features.resize(n, d);
-    for (Eigen::Index i = 0; i < n; ++i)
+    const auto shards = PartitionIid(103, 10, 5);
+    ASSERT_EQ(shards.size(), 10U);
+    std::set<Eigen::Index> seen;
+    for (const auto& s : shards)
     {
-        for (Eigen::Index j = 0; j < d; ++j)
-        {
-            data.features(i, j) = rng.Normal();
-        }
+        EXPECT_TRUE(s.size() == 10 || s.size() == 11);
+        seen.insert(s.begin(), s.end());
     }
-    data.labels = Classes(n, classes, seed + 1);
-    return data;
+    EXPECT_EQ(seen.size(), 103U);
+    EXPECT_EQ(*seen.begin(), 0);
+    EXPECT_EQ(*seen.rbegin(), 102);
+    EXPECT_EQ(PartitionIid(103, 10, 5), shards);
+    EXPECT_NE(PartitionIid(103, 10, 6), shards);
 }
 
-TEST(NeuralProblem, GradientsMatchCentralFiniteDifferences)
+TEST(Partition, RejectsMoreWorkersThanSamples)
 {
-    for (const std::vector<int>& hidden : {std::vector<int>{}, std::vector<int>{6}, std::vector<int>{5, 4}})
-    {
-        NeuralProblem p(ClassData(40, 7, 3, 2), 3, hidden, 0.01);
-        Eigen::VectorXd x(p.Dimension());
-        p.InitialPoint(3, x);
-        Rng rng(4);
-        for (Eigen::Index j = 0; j < x.size(); ++j)
-        {
-            x(j) += 0.3 * rng.Normal();
-        }
-        Eigen::VectorXd g(p.Dimension());
-        p.Gradient(x, g);
-        const double h = 1e-6;
-        for (Eigen::Index j = 0; j < x.size(); ++j)
-        {
-            Eigen::VectorXd xp = x, xm = x;
-            xp(j) += h;
-            xm(j) -= h;
-            const double fd = (p.Loss(xp) - p.Loss(xm)) / (2 * h);
-            ASSERT_NEAR(g(j), fd, 1e-7 * std::max(1.0, std::abs(fd))) << hidden.size() << " layers, coordinate " << j;
-        }
-        // A minibatch of every row is the full gradient; a smaller one is its own mean.
-        std::vector<Eigen::Index> all(40);
-        for (Eigen::Index i = 0; i < 40; ++i)
-        {
-            all[static_cast<size_t>(i)] = i;
-        }
-        Eigen::VectorXd gb(p.Dimension());
-        p.GradientRows(x, all, gb);
-        EXPECT_LT((gb - g).norm(), 1e-12 * g.norm());
-        NeuralProblem sub(Subset(ClassData(40, 7, 3, 2), {3, 17, 5}), 3, hidden, 0.01);
-        Eigen::VectorXd gs(p.Dimension());
-        sub.Gradient(x, gs);
-        p.GradientRows(x, {3, 17, 5}, gb);
-        EXPECT_LT((gb - gs).norm(), 1e-12 * gs.norm());
-    }
-}
-
-TEST(NeuralProblem, SoftmaxSmoothnessBoundsTheCurvature)
-{
-    NeuralProblem p(ClassData(50, 6, 4, 7), 4, {}, 0.0);
-    Rng rng(9);
-    Eigen::VectorXd x(p.Dimension()), v(p.Dimension()), g0(p.Dimension()), g1(p.Dimension()), bv(p.Dimension());
-    for (int trial = 0; trial < 20; ++trial)
-    {
-        for (Eigen::Index j = 0; j < x.size(); ++j)
-        {
-            x(j) = rng.Normal();
-            v(j) = rng.Normal();
-        }
-        const double h = 1e-5;
-        p.Gradient(x + h * v, g1);
-        p.Gradient(x - h * v, g0);
-        const double curvature = v.dot(g1 - g0) / (2 * h);
-        p.ApplySmoothnessOperator(v, bv);
-        EXPECT_LE(curvature, v.dot(bv) * (1 + 1e-6)) << "trial " << trial;
-        EXPECT_GT(curvature, 0.0);
-    }
-}
-
-TEST(NeuralProblem, AccuracyIsTheArgmax)
-{
-    Dataset d;
-    d.features = (Eigen::MatrixXd(3, 1) << 1, -1, 2).finished();
-    d.labels = Eigen::Vector3d(1, 0, 0);
-    NeuralProblem p(d, 2, {}, 0.0);
-    // W = [0, 1] (class 1 score = feature), b = 0: predicts 1, 0, 1.
-    const Eigen::Vector4d x(0, 1, 0, 0);
-    EXPECT_DOUBLE_EQ(*p.Accuracy(x), 2.0 / 3.0);
-}
-
-TEST(Minibatch, LeastSquaresAndLogisticRowsMatchASubset)
-{
-    SyntheticSpec spec;
-    spec.samples = 30;
-    spec.features = 5;
-    const SyntheticData data = MakeBinaryData(spec);
-    const std::vector<Eigen::Index> rows = {4, 0, 29};
-    LogisticProblem full(data.train, 0.1), part(Subset(data.train, rows), 0.1);
-    LeastSquaresProblem lsFull(data.train, 0.1), lsPart(Subset(data.train, rows), 0.1);
-    const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(5, -1, 1);
-    Eigen::VectorXd a(5), b(5);
-    full.GradientRows(x, rows, a);
-    part.Gradient(x, b);
-    EXPECT_EQ(a, b);
-    lsFull.GradientRows(x, rows, a);
-    lsPart.Gradient(x, b);
-    EXPECT_EQ(a, b);
-}
-
-ExperimentConfig
-MlpConfig()
-{
-    ExperimentConfig c = SmallConfig("topk-ef", 5);
-    c.problemType = "mlp";
-    c.hidden = {16};
-    c.batchSize = 16;
-    c.method.kFraction = 0.1;
-    c.step = 0.1;
-    c.rounds = 30;
-    return c;
-}
-
-TEST(Threads, ResultsAreBitIdenticalToOneThread)
-{
-    for (int threads : {2, 3})
-    {
-        ExperimentConfig one = MlpConfig(), many = MlpConfig();
-        many.threads = threads;
-        Experiment a(one), b(many);
-        Recorder ra, rb;
-        RunIdeal(a, ra);
-        RunIdeal(b, rb);
-        ASSERT_EQ(ra.rows.size(), rb.rows.size());
-        for (size_t i = 0; i < ra.rows.size(); ++i)
-        {
-            EXPECT_EQ(ra.rows[i].trainLoss, rb.rows[i].trainLoss) << threads << " threads, row " << i;
-            EXPECT_EQ(ra.rows[i].network.uplinkPayloadBits, rb.rows[i].network.uplinkPayloadBits);
-        }
-        EXPECT_EQ(a.GetServer().Model(), b.GetServer().Model());
-    }
-}
-
-TEST(LocalSteps, FedAvgAppliesTheMeanModelDelta)
-{
-    ExperimentConfig c = SmallConfig("fedavg", 3);
-    c.method.localSteps = 3;
-    c.rounds = 1;
-    c.step = 0.05;
-    c.method.values = ValueFormat::kFloat64;
-    c.modelValues = ValueFormat::kFloat64;
-    Experiment e(c);
-    Recorder rec;
-    RunIdeal(e, rec);
-    // By hand: every worker takes 3 full-batch steps from 0; the server averages the end points.
-    const SyntheticData data = MakeBinaryData({c.samples, c.testSamples, c.features, c.noise,
-                                               c.conditionNumber, c.seed});
-    Eigen::VectorXd mean = Eigen::VectorXd::Zero(c.features), g(c.features);
-    for (const auto& rows : PartitionIid(c.samples, c.workers, c.seed))
-    {
-        LogisticProblem shard(Subset(data.train, rows), c.l2);
-        Eigen::VectorXd x = Eigen::VectorXd::Zero(c.features);
-        for (int s = 0; s < 3; ++s)
-        {
-            shard.Gradient(x, g);
-            x -= c.step * g;
-        }
-        mean += x / c.workers;
-    }
-    EXPECT_LT((e.GetServer().Model() - mean).norm(), 1e-13 * mean.norm());
-    EXPECT_EQ(rec.rows.back().computeSamples, 3 * c.samples);
-}
-
-TEST(EvalEvery, RowsEveryKRoundsAndTheLast)
-{
-    ExperimentConfig c = SmallConfig("gd");
-    c.rounds = 10;
-    c.evalEvery = 4;
-    Experiment e(c);
-    Recorder rec;
-    RunIdeal(e, rec);
-    std::vector<int> rounds;
-    int applied = 0;
-    for (const auto& r : rec.rows)
-    {
-        rounds.push_back(r.round);
-        applied += r.updatesApplied;
-    }
-    EXPECT_EQ(rounds, (std::vector<int>{0, 4, 8, 10}));
-    EXPECT_EQ(applied, 10 * c.workers);
+    EXPECT_THROW(PartitionIid(3, 4, 1), std::invalid_argument);
 }
 
 } // namespace

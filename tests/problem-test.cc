@@ -1,6 +1,9 @@
+#include "test-util.h"
+
 #include "data/synthetic.h"
 #include "problem/least-squares-problem.h"
 #include "problem/logistic-problem.h"
+#include "problem/neural-problem.h"
 #include "problem/objective.h"
 
 #include <Eigen/Eigenvalues>
@@ -293,6 +296,115 @@ TEST_P(ProblemTest, MinibatchGradientOnSparseRowsEqualsTheSubsetGradient)
     p.sparse[0]->GradientRows(x, rows, gs);
     p.dense[0]->GradientRows(x, rows, gd);
     EXPECT_LT((gs - gd).norm(), 1e-14 * gd.norm());
+}
+
+Dataset
+ClassData(Eigen::Index n, Eigen::Index d, int classes, uint64_t seed)
+{
+    Rng rng(seed);
+    Dataset data;
+    data.features.resize(n, d);
+    for (Eigen::Index i = 0; i < n; ++i)
+    {
+        for (Eigen::Index j = 0; j < d; ++j)
+        {
+            data.features(i, j) = rng.Normal();
+        }
+    }
+    data.labels = Classes(n, classes, seed + 1);
+    return data;
+}
+
+TEST(NeuralProblem, GradientsMatchCentralFiniteDifferences)
+{
+    for (const std::vector<int>& hidden : {std::vector<int>{}, std::vector<int>{6}, std::vector<int>{5, 4}})
+    {
+        NeuralProblem p(ClassData(40, 7, 3, 2), 3, hidden, 0.01);
+        Eigen::VectorXd x(p.Dimension());
+        p.InitialPoint(3, x);
+        Rng rng(4);
+        for (Eigen::Index j = 0; j < x.size(); ++j)
+        {
+            x(j) += 0.3 * rng.Normal();
+        }
+        Eigen::VectorXd g(p.Dimension());
+        p.Gradient(x, g);
+        const double h = 1e-6;
+        for (Eigen::Index j = 0; j < x.size(); ++j)
+        {
+            Eigen::VectorXd xp = x, xm = x;
+            xp(j) += h;
+            xm(j) -= h;
+            const double fd = (p.Loss(xp) - p.Loss(xm)) / (2 * h);
+            ASSERT_NEAR(g(j), fd, 1e-7 * std::max(1.0, std::abs(fd))) << hidden.size() << " layers, coordinate " << j;
+        }
+        // A minibatch of every row is the full gradient; a smaller one is its own mean.
+        std::vector<Eigen::Index> all(40);
+        for (Eigen::Index i = 0; i < 40; ++i)
+        {
+            all[static_cast<size_t>(i)] = i;
+        }
+        Eigen::VectorXd gb(p.Dimension());
+        p.GradientRows(x, all, gb);
+        EXPECT_LT((gb - g).norm(), 1e-12 * g.norm());
+        NeuralProblem sub(Subset(ClassData(40, 7, 3, 2), {3, 17, 5}), 3, hidden, 0.01);
+        Eigen::VectorXd gs(p.Dimension());
+        sub.Gradient(x, gs);
+        p.GradientRows(x, {3, 17, 5}, gb);
+        EXPECT_LT((gb - gs).norm(), 1e-12 * gs.norm());
+    }
+}
+
+TEST(NeuralProblem, SoftmaxSmoothnessBoundsTheCurvature)
+{
+    NeuralProblem p(ClassData(50, 6, 4, 7), 4, {}, 0.0);
+    Rng rng(9);
+    Eigen::VectorXd x(p.Dimension()), v(p.Dimension()), g0(p.Dimension()), g1(p.Dimension()), bv(p.Dimension());
+    for (int trial = 0; trial < 20; ++trial)
+    {
+        for (Eigen::Index j = 0; j < x.size(); ++j)
+        {
+            x(j) = rng.Normal();
+            v(j) = rng.Normal();
+        }
+        const double h = 1e-5;
+        p.Gradient(x + h * v, g1);
+        p.Gradient(x - h * v, g0);
+        const double curvature = v.dot(g1 - g0) / (2 * h);
+        p.ApplySmoothnessOperator(v, bv);
+        EXPECT_LE(curvature, v.dot(bv) * (1 + 1e-6)) << "trial " << trial;
+        EXPECT_GT(curvature, 0.0);
+    }
+}
+
+TEST(NeuralProblem, AccuracyIsTheArgmax)
+{
+    Dataset d;
+    d.features = (Eigen::MatrixXd(3, 1) << 1, -1, 2).finished();
+    d.labels = Eigen::Vector3d(1, 0, 0);
+    NeuralProblem p(d, 2, {}, 0.0);
+    // W = [0, 1] (class 1 score = feature), b = 0: predicts 1, 0, 1.
+    const Eigen::Vector4d x(0, 1, 0, 0);
+    EXPECT_DOUBLE_EQ(*p.Accuracy(x), 2.0 / 3.0);
+}
+
+TEST(Minibatch, LeastSquaresAndLogisticRowsMatchASubset)
+{
+    SyntheticSpec spec;
+    spec.samples = 30;
+    spec.features = 5;
+    const SyntheticData data = MakeBinaryData(spec);
+    const std::vector<Eigen::Index> rows = {4, 0, 29};
+    LogisticProblem full(data.train, 0.1), part(Subset(data.train, rows), 0.1);
+    LeastSquaresProblem lsFull(data.train, 0.1), lsPart(Subset(data.train, rows), 0.1);
+    const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(5, -1, 1);
+    Eigen::VectorXd a(5), b(5);
+    full.GradientRows(x, rows, a);
+    part.Gradient(x, b);
+    EXPECT_EQ(a, b);
+    lsFull.GradientRows(x, rows, a);
+    lsPart.Gradient(x, b);
+    EXPECT_EQ(a, b);
 }
 
 } // namespace

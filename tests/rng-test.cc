@@ -1,11 +1,9 @@
 #include "core/rng.h"
-#include "data/partition.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 namespace airgrad {
 namespace {
@@ -69,28 +67,6 @@ TEST(Rng, UniformIntCoversRangeEvenly)
     {
         EXPECT_NEAR(c, n / 7.0, 5 * std::sqrt(n / 7.0));
     }
-}
-
-TEST(Partition, IidShardsCoverEverySampleOnceWithBalancedSizes)
-{
-    const auto shards = PartitionIid(103, 10, 5);
-    ASSERT_EQ(shards.size(), 10U);
-    std::set<Eigen::Index> seen;
-    for (const auto& s : shards)
-    {
-        EXPECT_TRUE(s.size() == 10 || s.size() == 11);
-        seen.insert(s.begin(), s.end());
-    }
-    EXPECT_EQ(seen.size(), 103U);
-    EXPECT_EQ(*seen.begin(), 0);
-    EXPECT_EQ(*seen.rbegin(), 102);
-    EXPECT_EQ(PartitionIid(103, 10, 5), shards);
-    EXPECT_NE(PartitionIid(103, 10, 6), shards);
-}
-
-TEST(Partition, RejectsMoreWorkersThanSamples)
-{
-    EXPECT_THROW(PartitionIid(3, 4, 1), std::invalid_argument);
 }
 
 } // namespace

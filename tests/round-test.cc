@@ -356,5 +356,87 @@ TEST(Worker, TheNextModelSettlesTheStagedUpdateEvenAfterMissedModels)
     EXPECT_EQ(r1, (std::vector<bool>{true, true})); // its round-2 update was applied
 }
 
+ExperimentConfig
+MlpConfig()
+{
+    ExperimentConfig c = SmallConfig("topk-ef", 5);
+    c.problemType = "mlp";
+    c.hidden = {16};
+    c.batchSize = 16;
+    c.method.kFraction = 0.1;
+    c.step = 0.1;
+    c.rounds = 30;
+    return c;
+}
+
+TEST(Threads, ResultsAreBitIdenticalToOneThread)
+{
+    for (int threads : {2, 3})
+    {
+        ExperimentConfig one = MlpConfig(), many = MlpConfig();
+        many.threads = threads;
+        Experiment a(one), b(many);
+        Recorder ra, rb;
+        RunIdeal(a, ra);
+        RunIdeal(b, rb);
+        ASSERT_EQ(ra.rows.size(), rb.rows.size());
+        for (size_t i = 0; i < ra.rows.size(); ++i)
+        {
+            EXPECT_EQ(ra.rows[i].trainLoss, rb.rows[i].trainLoss) << threads << " threads, row " << i;
+            EXPECT_EQ(ra.rows[i].network.uplinkPayloadBits, rb.rows[i].network.uplinkPayloadBits);
+        }
+        EXPECT_EQ(a.GetServer().Model(), b.GetServer().Model());
+    }
+}
+
+TEST(LocalSteps, FedAvgAppliesTheMeanModelDelta)
+{
+    ExperimentConfig c = SmallConfig("fedavg", 3);
+    c.method.localSteps = 3;
+    c.rounds = 1;
+    c.step = 0.05;
+    c.method.values = ValueFormat::kFloat64;
+    c.modelValues = ValueFormat::kFloat64;
+    Experiment e(c);
+    Recorder rec;
+    RunIdeal(e, rec);
+    // By hand: every worker takes 3 full-batch steps from 0; the server averages the end points.
+    const SyntheticData data = MakeBinaryData({c.samples, c.testSamples, c.features, c.noise,
+                                               c.conditionNumber, c.seed});
+    Eigen::VectorXd mean = Eigen::VectorXd::Zero(c.features), g(c.features);
+    for (const auto& rows : PartitionIid(c.samples, c.workers, c.seed))
+    {
+        LogisticProblem shard(Subset(data.train, rows), c.l2);
+        Eigen::VectorXd x = Eigen::VectorXd::Zero(c.features);
+        for (int s = 0; s < 3; ++s)
+        {
+            shard.Gradient(x, g);
+            x -= c.step * g;
+        }
+        mean += x / c.workers;
+    }
+    EXPECT_LT((e.GetServer().Model() - mean).norm(), 1e-13 * mean.norm());
+    EXPECT_EQ(rec.rows.back().computeSamples, 3 * c.samples);
+}
+
+TEST(EvalEvery, RowsEveryKRoundsAndTheLast)
+{
+    ExperimentConfig c = SmallConfig("gd");
+    c.rounds = 10;
+    c.evalEvery = 4;
+    Experiment e(c);
+    Recorder rec;
+    RunIdeal(e, rec);
+    std::vector<int> rounds;
+    int applied = 0;
+    for (const auto& r : rec.rows)
+    {
+        rounds.push_back(r.round);
+        applied += r.updatesApplied;
+    }
+    EXPECT_EQ(rounds, (std::vector<int>{0, 4, 8, 10}));
+    EXPECT_EQ(applied, 10 * c.workers);
+}
+
 } // namespace
 } // namespace airgrad

@@ -22,6 +22,19 @@ RandomVector(Eigen::Index d, uint64_t seed, bool uneven = false)
     return v;
 }
 
+/// Seeded labels uniform over 0 .. classes - 1.
+inline Eigen::VectorXd
+Classes(Eigen::Index n, int classes, uint64_t seed)
+{
+    Rng rng(seed);
+    Eigen::VectorXd y(n);
+    for (Eigen::Index i = 0; i < n; ++i)
+    {
+        y(i) = static_cast<double>(rng.UniformInt(static_cast<uint64_t>(classes)));
+    }
+    return y;
+}
+
 /// Keeps every record it is given.
 struct Recorder : RoundObserver
 {

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
@@ -47,20 +49,23 @@ PrintRunHelp()
 void
 PrintList()
 {
-    std::cout << "methods (method.name):\n";
+    const auto item = [](const std::string& name, const std::string& meaning) {
+        std::cout << "  " << name << std::string(name.size() < 14 ? 14 - name.size() : 1, ' ') << meaning << "\n";
+    };
+    std::cout << "method.name:\n";
     for (const auto& m : MethodCatalogue())
     {
-        std::cout << "  " << m.name << std::string(m.name.size() < 14 ? 14 - m.name.size() : 1, ' ')
-                  << m.description << "\n";
+        item(m.name, m.description);
     }
-    std::cout << "problems (problem.type):\n"
-              << "  least-squares 1/(2n)||Ax - b||^2 + (l2/2)||x||^2 on synthetic linear-regression data\n"
-              << "  logistic      L2-regularised binary logistic regression on synthetic data\n"
-              << "network kinds (network.kind):\n"
-              << "  ideal         every message arrives at once: no time, loss, airtime or energy\n"
-              << "  wifi          ns-3 Wi-Fi (802.11ax/ac/n): an AP (server) and one station per worker\n"
-              << "  link          the abstract link: per-worker rate, error rate and overhead from the same\n"
-              << "                channel keys, shared serially, by TDMA or by FDMA; far faster than wifi\n";
+    // From the tables the scenario parser checks, so that the listing cannot drift from it.
+    for (const auto& key : ChoiceKeys())
+    {
+        std::cout << key << ":\n";
+        for (const auto& c : ChoicesOf(key))
+        {
+            item(c.value, c.meaning);
+        }
+    }
 }
 
 /// Sends each record to several observers.
@@ -92,6 +97,15 @@ class Fanout : public RoundObserver
     std::vector<RoundObserver*> m_targets;
     RoundRecord m_last;
 };
+
+/// The process's peak resident memory so far (Linux reports ru_maxrss in KiB).
+double
+PeakResidentBytes()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return 1024.0 * static_cast<double>(usage.ru_maxrss);
+}
 
 JsonObject
 SummaryJson(const RoundRecord& r)
@@ -221,7 +235,8 @@ Run(int argc, char** argv)
         .Add("f_star_source", experiment->OptimumSource())
         .Add("f_star_cache_entry", experiment->CacheEntry())
         .Add("f_star_solver_steps", static_cast<long long>(experiment->Optimum().newtonSteps))
-        .Add("f_star_operator_products", experiment->Optimum().operatorProducts);
+        .Add("f_star_operator_products", experiment->Optimum().operatorProducts)
+        .Add("train_data_bytes", experiment->TrainBytes());
     for (const auto& [key, value] : DerivedMethodValues(config.method, experiment->Dimension(), config.workers))
     {
         derived.Add(key, value);
@@ -244,7 +259,8 @@ Run(int argc, char** argv)
         .Add("setup_smoothness_s", experiment->Times().smoothnessS)
         .Add("setup_f_star_s", experiment->Times().optimumS)
         .Add("rounds_wall_s", simulationWall)
-        .Add("rounds_per_wall_s", static_cast<double>(config.rounds) / simulationWall);
+        .Add("rounds_per_wall_s", static_cast<double>(config.rounds) / simulationWall)
+        .Add("peak_rss_bytes", PeakResidentBytes());
     if (simulated)
     {
         timing.Add("ns3_events", static_cast<long long>(networkStats.events))

@@ -8,7 +8,7 @@ namespace airgrad {
 
 /**
  * \brief GD-SEC (Chen, Blum, Takac, Sadler, IEEE J-STSP 2022, arXiv 2202.02491), as reconstructed
- * in ALGORITHMS.md: v = g - beta h + e; send component j iff |v_j| > tau_j; c = mask .* v;
+ * in docs/algorithms.md: v = g - beta h + e; send component j iff |v_j| > tau_j; c = mask .* v;
  * staged e' = v - c, h' = beta h + c. Applied: commit both; not applied: roll both back.
  * With skip-empty (beta = 1 only) an empty mask sends nothing and commits e' at once, since the
  * server's h does not change either way.

@@ -14,7 +14,7 @@ namespace airgrad {
  * \brief A worker's half of a method: turns its gradient into the bytes of one uplink message.
  *
  * State changes made by Encode are staged; Resolve commits them when the server applied the
- * update, or undoes them (ALGORITHMS.md, "Loss and deadlines") when it did not.
+ * update, or undoes them (docs/algorithms.md, "Loss and deadlines") when it did not.
  */
 class WorkerCodec
 {

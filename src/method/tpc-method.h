@@ -36,7 +36,7 @@ class PredictorHistory
 
 /**
  * \brief Temporal predictive coding (after Edin, Chen, Kieffer, Johansson, arXiv 2410.02478;
- * reconstructed, see ALGORITHMS.md). a = argmin ||g - B a||^2 + ridge, p = B a, r = g - p; a is
+ * reconstructed, see docs/algorithms.md). a = argmin ||g - B a||^2 + ridge, p = B a, r = g - p; a is
  * always sent (P values), r (dense or Top-K) only when it passes the threshold; the estimate
  * g_hat = p + r_sent joins the history when the server applied it. Warm-up: the full gradient
  * until P estimates exist.

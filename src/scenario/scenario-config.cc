@@ -99,6 +99,90 @@ ParseChoice(const std::string& key, const std::string& value, const std::vector<
     Reject(key, value, allowed);
 }
 
+using ChoiceTable = std::vector<std::pair<std::string, std::vector<ScenarioChoice>>>;
+
+/// The keys whose value is one name of a fixed list: the one table the parser, the help and
+/// `airgrad list` all read.
+const ChoiceTable&
+Choices()
+{
+    static const ChoiceTable table = {
+        {"problem.type",
+         {{"least-squares", "linear regression: 1/(2n)||Ax - b||^2 + (l2/2)||x||^2"},
+          {"lasso", "least squares + problem.l1 ||x||_1 (l1 > 0), by the server's proximal step"},
+          {"logistic", "L2-regularised binary logistic regression (2 labels)"},
+          {"softmax", "multinomial logistic regression"},
+          {"mlp", "ReLU network (problem.hidden), softmax cross-entropy; no f*, no L: step auto uses "
+                  "1/L = 0.1"}}},
+        {"problem.dataset",
+         {{"synthetic", "generated from problem.samples, features, density, noise, condition_number"},
+          {"fashion-mnist", "Debian's dataset-fashion-mnist: 60000 train and 10000 test images, 784 "
+                            "pixels, 10 classes"},
+          {"libsvm", "problem.data_file in LIBSVM format, kept sparse"},
+          {"csv", "problem.data_file with a header row"}}},
+        {"data.partition",
+         {{"iid", "samples dealt uniformly at random"},
+          {"shards", "data.labels_per_worker label shards each"},
+          {"dirichlet", "label shares ~ Dirichlet(data.dirichlet_alpha)"},
+          {"powerlaw", "sizes ~ (m+1)^-data.powerlaw_exponent"}}},
+        {"network.kind",
+         {{"ideal", "every message arrives at once: no time, loss, airtime or energy"},
+          {"wifi", "ns-3 Wi-Fi (802.11ax/ac/n): an AP (server) and one station per worker"},
+          {"link", "the abstract link: an ns-3 device with a rate, error rate and overhead per worker "
+                   "from the same channel keys, tens of times faster than wifi"}}},
+    };
+    return table;
+}
+
+const std::vector<ScenarioChoice>&
+ChoicesOfKey(const std::string& key)
+{
+    for (const auto& [k, choices] : Choices())
+    {
+        if (k == key)
+        {
+            return choices;
+        }
+    }
+    throw std::invalid_argument("no choice table for " + key);
+}
+
+/// "a (meaning) | b (meaning)": the help text of a choice key.
+std::string
+ChoiceHelp(const std::string& key)
+{
+    std::string help;
+    for (const auto& c : ChoicesOfKey(key))
+    {
+        help += (help.empty() ? "" : " | ") + c.value + " (" + c.meaning + ")";
+    }
+    return help;
+}
+
+/// `value` when the choice table of `key` has it, else an error listing the table.
+std::string
+ParseChoice(const std::string& key, const std::string& value)
+{
+    std::vector<std::string> names;
+    for (const auto& c : ChoicesOfKey(key))
+    {
+        names.push_back(c.value);
+    }
+    return ParseChoice(key, value, names);
+}
+
+/// The method names from the factory's catalogue, the one list CheckMethodName accepts.
+std::string
+MethodNamesHelp()
+{
+    std::string help;
+    for (const auto& m : MethodCatalogue())
+    {
+        help += (help.empty() ? "" : " | ") + m.name;
+    }
+    return help + " (see 'airgrad list')";
+}
+
 constexpr double kInf = HUGE_VAL;
 /// The largest synthetic data set a scenario may ask for (the machine has 24 GiB; setup holds it twice).
 constexpr double kMaxSyntheticBytes = 8.0 * (1 << 30);
@@ -153,21 +237,10 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.evalEvery = static_cast<int>(ParseInt(k, v, 1, 100000000));
          }},
-        {{"problem.type", "logistic", "",
-          "least-squares (linear regression) | lasso (least squares + problem.l1 ||x||_1, l1 > 0) "
-          "| logistic (L2-regularised binary logistic regression, 2 labels) | softmax "
-          "(multinomial logistic regression) | mlp (ReLU network, problem.hidden, softmax "
-          "cross-entropy; no f*, no L: step auto uses 1/L = 0.1)"},
-         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
-             c.problemType = ParseChoice(k, v, {"least-squares", "lasso", "logistic", "softmax", "mlp"});
-         }},
-        {{"problem.dataset", "synthetic", "",
-          "synthetic (problem.samples, features, noise, condition_number) | fashion-mnist (Debian's "
-          "dataset-fashion-mnist: 60000 train and 10000 test images, 784 pixels, 10 classes) | "
-          "libsvm (problem.data_file) | csv (problem.data_file with a header row)"},
-         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
-             c.dataset = ParseChoice(k, v, {"synthetic", "fashion-mnist", "libsvm", "csv"});
-         }},
+        {{"problem.type", "logistic", "", ChoiceHelp("problem.type")},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) { c.problemType = ParseChoice(k, v); }},
+        {{"problem.dataset", "synthetic", "", ChoiceHelp("problem.dataset")},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) { c.dataset = ParseChoice(k, v); }},
         {{"problem.data_file", "", "", "libsvm, csv: the training file"},
          [](ExperimentConfig& c, const std::string&, const std::string& v) { c.dataFile = v; }},
         {{"problem.test_file", "", "",
@@ -258,9 +331,7 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.conditionNumber = ParseReal(k, v, 1.0, true, 1e12, true);
          }},
-        {{"method.name", "gd", "",
-          "gd | topk | topk-ef | randk | randk-ef | qsgd | terngrad | ef-sign | lag | ef21 | gd-sec | "
-          "diana | tpc | adaptive-topk | cd-adam | amsgrad | fedavg (see 'airgrad list')"},
+        {{"method.name", "gd", "", MethodNamesHelp()},
          [](ExperimentConfig& c, const std::string&, const std::string& v) {
              CheckMethodName(v);
              c.method.name = v;
@@ -444,12 +515,9 @@ Rules()
              c.method.localSteps = v == "auto" ? 0 : static_cast<int>(ParseInt(k, v, 1, 10000));
          }},
         {{"data.partition", "iid", "",
-          "how samples are dealt to workers: iid | shards (data.labels_per_worker label shards each) "
-          "| dirichlet (label shares ~ Dirichlet(data.dirichlet_alpha)) | powerlaw (sizes ~ "
-          "(m+1)^-data.powerlaw_exponent); run.json gets every worker's label histogram"},
-         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
-             c.partition = ParseChoice(k, v, {"iid", "shards", "dirichlet", "powerlaw"});
-         }},
+          "how samples are dealt to workers: " + ChoiceHelp("data.partition") +
+              "; run.json gets every worker's label histogram"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) { c.partition = ParseChoice(k, v); }},
         {{"data.labels_per_worker", "2", "labels", "shards: label shards per worker"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.labelsPerWorker = static_cast<int>(ParseInt(k, v, 1, 1000));
@@ -462,13 +530,8 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.powerLawExponent = ParseReal(k, v, 0.0, true, 10.0, true);
          }},
-        {{"network.kind", "ideal", "",
-          "ideal (no time, no loss) | wifi (ns-3 Wi-Fi: one AP and a station per worker) | link "
-          "(the abstract link: an ns-3 device with a rate, error rate and overhead per worker from "
-          "the same channel keys, tens of times faster than wifi)"},
-         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
-             c.networkKind = ParseChoice(k, v, {"ideal", "wifi", "link"});
-         }},
+        {{"network.kind", "ideal", "", ChoiceHelp("network.kind")},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) { c.networkKind = ParseChoice(k, v); }},
         {{"network.workers", "10", "workers", "number of workers M"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.workers = static_cast<int>(ParseInt(k, v, 1, 1000));
@@ -739,6 +802,23 @@ FindRule(const std::string& key)
 }
 
 } // namespace
+
+std::vector<std::string>
+ChoiceKeys()
+{
+    std::vector<std::string> keys;
+    for (const auto& entry : Choices())
+    {
+        keys.push_back(entry.first);
+    }
+    return keys;
+}
+
+const std::vector<ScenarioChoice>&
+ChoicesOf(const std::string& key)
+{
+    return ChoicesOfKey(key);
+}
 
 const std::vector<ScenarioKey>&
 ScenarioKeys()

@@ -22,6 +22,18 @@ struct ScenarioKey
 /// Every key a scenario file may set, in documentation order.
 const std::vector<ScenarioKey>& ScenarioKeys();
 
+/// One value a choice key accepts and what it means.
+struct ScenarioChoice
+{
+    std::string value;
+    std::string meaning;
+};
+/// The keys whose value is one name of a fixed list (problem.type, problem.dataset, ...).
+std::vector<std::string> ChoiceKeys();
+/// The values `key` accepts: the table its parser checks; throws std::invalid_argument when
+/// `key` is not a choice key.
+const std::vector<ScenarioChoice>& ChoicesOf(const std::string& key);
+
 /// \brief A loaded scenario: the typed config and every key's resolved text, in ScenarioKeys() order.
 struct Scenario
 {

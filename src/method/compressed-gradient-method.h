@@ -11,7 +11,8 @@ namespace airgrad {
 /**
  * \brief K per round for adaptive Top-K (after Ruan et al., arXiv 2210.13532; the policies are
  * airgrad's, none is claimed to be the paper's rule). Every policy is capped by a per-worker
- * budget of kMean x rounds coordinates over the run; once it is spent the worker sends nothing.
+ * budget of kMean x rounds coordinates over the run; once it is spent the worker sends an empty
+ * sparse message (its 24-byte header).
  * - constant: K every round;
  * - linear: from kStart to 2 kMean - kStart over the run (mean kMean);
  * - exponential: k_t = k_1 decay^(t-1) with k_1 chosen so the run sums to the budget;

@@ -24,7 +24,7 @@ struct MethodSpec
     // quantizers (qsgd, terngrad, diana)
     int levels = 0;          ///< s; 0 = auto (qsgd 4, terngrad and diana 1)
     long long blockSize = 0; ///< entries per quantization block; 0 = auto (diana 32, others whole vector)
-    std::string norm;        ///< 2 | inf; empty = auto (diana inf, qsgd 2)
+    std::string norm;        ///< 2 | inf; empty = auto (diana and terngrad inf, qsgd 2)
     bool unbiased = true;    ///< randk: scale by d/K
     bool clip = false;       ///< terngrad: clip at 2.5 standard deviations
     // diana
@@ -35,10 +35,10 @@ struct MethodSpec
     double xi = -1.0;        ///< threshold scale; < 0 = auto (gd-sec M, lag 0.1, tpc 0.1)
     std::string threshold;   ///< gd-sec: iterate-change-norm | iterate-change | constant;
                              ///< tpc: lag | relative | absolute; empty = auto (lag)
-    bool skipEmpty = false;  ///< gd-sec: send nothing when no component passes
+    bool skipEmpty = false;  ///< gd-sec, lag: send nothing instead of a header-only message
     int history = 10;        ///< lag, tpc (lag threshold): D past iterate changes
     int order = 3;           ///< tpc: predictor order P
-    double ridge = 1e-10;    ///< tpc: ridge of the normal equations, relative to their trace
+    double ridge = 1e-10;    ///< tpc: ridge of the normal equations, relative to their mean diagonal
     double tau = 0.1;        ///< tpc: residual threshold (absolute or relative)
     std::string residual = "dense"; ///< tpc: dense | topk
     // adaptive-topk

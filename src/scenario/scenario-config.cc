@@ -355,7 +355,7 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.method.k = ParseInt(k, v, 0, 100000000);
          }},
-        {{"method.values", "float32", "", "uplink value precision: float16 | float32 | float64"},
+        {{"method.values", "float32", "", "value precision of the updates (uplink) and of cd-adam's compressed downlink: float16 | float32 | float64"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              const std::string f = ParseChoice(k, v, {"float16", "float32", "float64"});
              c.method.values = f == "float16"   ? ValueFormat::kFloat16
@@ -373,7 +373,7 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.method.blockSize = v == "auto" ? 0 : ParseInt(k, v, 1, 100000000);
          }},
-        {{"method.norm", "auto", "", "block norm of qsgd and diana: 2 | inf; auto = inf for diana, 2 for qsgd"},
+        {{"method.norm", "auto", "", "block norm of qsgd, terngrad and diana: 2 | inf; auto = inf for diana and terngrad, 2 for qsgd"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.method.norm = v == "auto" ? "" : ParseChoice(k, v, {"2", "inf"});
          }},

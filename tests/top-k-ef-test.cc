@@ -85,17 +85,33 @@ TEST(TopKEf, MemoryHoldsExactlyWhatWasNotSent)
 
 TEST(TopKEf, AnUpdateNotAppliedReturnsWholeToTheMemory)
 {
+    // Top-K and unscaled Rand-K restore u as e + c (no copy of u); the sign compressor keeps one.
+    // Either way bit for bit, in every value format, also for values far below the format's range.
+    using K = VectorCompressor::Kind;
     const Eigen::Index d = 50;
-    CompressedGradientWorkerCodec codec = TopKEf(d, 3);
-    MessageHeader h;
-    std::vector<uint8_t> bytes;
-    const Eigen::VectorXd g1 = RandomVector(d, 1), g2 = RandomVector(d, 2);
-    codec.Encode(g1, g1, h, bytes);
-    codec.Resolve(true);
-    const Eigen::VectorXd memoryBefore = codec.Memory();
-    codec.Encode(g2, g2, h, bytes);
-    codec.Resolve(false);
-    EXPECT_EQ(codec.Memory(), g2 + memoryBefore); // e <- u: nothing lost, only delayed
+    for (K kind : {K::kTopK, K::kRandK, K::kSign})
+    {
+        for (ValueFormat format : {ValueFormat::kFloat16, ValueFormat::kFloat32, ValueFormat::kFloat64})
+        {
+            VectorCompressor::Options o;
+            o.kind = kind;
+            o.k = 3;
+            o.unbiased = false;
+            o.format = format;
+            CompressedGradientWorkerCodec codec(o, true, nullptr, IndexCoding::kFixed, d, 1);
+            MessageHeader h;
+            std::vector<uint8_t> bytes;
+            Eigen::VectorXd g1 = RandomVector(d, 1), g2 = RandomVector(d, 2);
+            g1.head(10) *= 1e-9; // around and below float16's subnormals
+            g2.head(10) *= 1e-9;
+            codec.Encode(g1, g1, h, bytes);
+            codec.Resolve(true);
+            const Eigen::VectorXd memoryBefore = codec.Memory();
+            codec.Encode(g2, g2, h, bytes);
+            codec.Resolve(false);
+            EXPECT_EQ(codec.Memory(), memoryBefore + g2) << static_cast<int>(kind) << " " << static_cast<int>(format);
+        }
+    }
 }
 
 TEST(TopKEf, ResolveK)

@@ -21,15 +21,18 @@ TopKCompressor::Select(const Eigen::Ref<const Eigen::VectorXd>& v,
     // Find the K-th largest magnitude t on a contiguous copy (cache-friendly), then take, in index
     // order, every entry above t and the first entries equal to t until K are taken. This is the
     // set the total order (magnitude, then smaller index) selects, already sorted by index.
-    m_magnitude.resize(d);
-    Eigen::Map<Eigen::VectorXd>(m_magnitude.data(), v.size()) = v.cwiseAbs();
-    std::nth_element(m_magnitude.begin(), m_magnitude.begin() + static_cast<std::ptrdiff_t>(kk - 1),
-                     m_magnitude.end(), std::greater<>());
-    const double threshold = m_magnitude[kk - 1];
+    // One scratch per thread, not per compressor: M workers' compressors share it (they are called
+    // one at a time per thread), which saves M - threads buffers of d doubles.
+    thread_local std::vector<double> magnitude;
+    magnitude.resize(d);
+    Eigen::Map<Eigen::VectorXd>(magnitude.data(), v.size()) = v.cwiseAbs();
+    std::nth_element(magnitude.begin(), magnitude.begin() + static_cast<std::ptrdiff_t>(kk - 1), magnitude.end(),
+                     std::greater<>());
+    const double threshold = magnitude[kk - 1];
     size_t above = 0;
     for (size_t i = 0; i + 1 < kk; ++i)
     {
-        above += m_magnitude[i] > threshold ? 1 : 0;
+        above += magnitude[i] > threshold ? 1 : 0;
     }
     size_t ties = kk - above;
     for (size_t j = 0; j < d && indices.size() < kk; ++j)

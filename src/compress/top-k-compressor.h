@@ -12,16 +12,13 @@ namespace airgrad {
  * \brief Top-K selection: the K coordinates of largest magnitude (Stich et al., NeurIPS 2018).
  *
  * Ties are broken towards the smaller index, so the selected set is a function of the input alone.
- * Stateless apart from a scratch buffer sized once per dimension.
+ * Stateless: its scratch buffer belongs to the calling thread.
  */
 class TopKCompressor
 {
   public:
     /// Writes the selected indices, in increasing order, into `indices` (capacity is reused).
-    void Select(const Eigen::Ref<const Eigen::VectorXd>& v, Eigen::Index k, std::vector<uint32_t>& indices);
-
-  private:
-    std::vector<double> m_magnitude;
+    static void Select(const Eigen::Ref<const Eigen::VectorXd>& v, Eigen::Index k, std::vector<uint32_t>& indices);
 };
 
 } // namespace airgrad

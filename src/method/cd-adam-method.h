@@ -72,6 +72,8 @@ class CdAdamWorkerCodec : public WorkerCodec
                 std::vector<uint8_t>& out) override;
     void Resolve(bool applied) override;
     std::vector<const Eigen::VectorXd*> Mirrored() const override;
+    /// The worker's own model, stepped from the compressed downlink (must equal the server's).
+    const Eigen::VectorXd& Model() const { return m_x; }
 
   private:
     CdAdamOptions m_options;

@@ -78,7 +78,12 @@ CompressedGradientWorkerCodec::CompressedGradientWorkerCodec(const VectorCompres
       m_schedule(std::move(schedule)),
       m_coding(coding),
       m_memory(Eigen::VectorXd::Zero(dim)),
-      m_corrected(dim)
+      // Top-K and unscaled Rand-K send each kept u_j rounded to its format, so e = u - c is exact
+      // (Sterbenz) and e + c restores u bit for bit; a scaled or sign value is no rounding of u_j.
+      m_corrected(errorFeedback && !(options.kind == VectorCompressor::Kind::kTopK ||
+                                     (options.kind == VectorCompressor::Kind::kRandK && !options.unbiased))
+                      ? dim
+                      : 0)
 {
 }
 
@@ -94,9 +99,13 @@ CompressedGradientWorkerCodec::Encode(const Eigen::Ref<const Eigen::VectorXd>& /
     }
     if (m_errorFeedback)
     {
-        m_corrected = gradient + m_memory;
+        m_memory += gradient; // u, in place
+        if (m_corrected.size() > 0)
+        {
+            m_corrected = m_memory;
+        }
     }
-    const Eigen::Ref<const Eigen::VectorXd> u = m_errorFeedback ? Eigen::Ref<const Eigen::VectorXd>(m_corrected)
+    const Eigen::Ref<const Eigen::VectorXd> u = m_errorFeedback ? Eigen::Ref<const Eigen::VectorXd>(m_memory)
                                                                 : gradient;
     if (m_schedule)
     {
@@ -117,9 +126,12 @@ CompressedGradientWorkerCodec::Encode(const Eigen::Ref<const Eigen::VectorXd>& /
     // Only error feedback and the error-driven K need the residual u - C(u) (as decoded).
     if (m_errorFeedback || m_schedule)
     {
-        m_memory = u;
-        m_compressed.AddTo(m_memory, -1.0);
         const double norm = u.squaredNorm();
+        if (!m_errorFeedback)
+        {
+            m_memory = gradient;
+        }
+        m_compressed.AddTo(m_memory, -1.0);
         m_lastError = norm > 0.0 ? m_memory.squaredNorm() / norm : 0.0;
         if (!m_errorFeedback)
         {
@@ -139,7 +151,14 @@ CompressedGradientWorkerCodec::Resolve(bool applied)
     }
     if (!applied && m_errorFeedback)
     {
-        m_memory = m_corrected;
+        if (m_corrected.size() > 0)
+        {
+            m_memory = m_corrected;
+        }
+        else
+        {
+            m_compressed.AddTo(m_memory, 1.0); // e + c = u exactly (see the constructor)
+        }
     }
     m_staged = false;
 }

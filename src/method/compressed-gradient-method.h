@@ -82,7 +82,7 @@ class CompressedGradientWorkerCodec : public WorkerCodec
     IndexCoding m_coding;
     CompressedVector m_compressed;
     Eigen::VectorXd m_memory;    ///< e (EF); zero without
-    Eigen::VectorXd m_corrected; ///< u of the staged round
+    Eigen::VectorXd m_corrected; ///< u of the staged round, where e + c does not restore it (else empty)
     double m_lastError = 0.0;
     bool m_staged = false;
 };

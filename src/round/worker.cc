@@ -12,9 +12,7 @@ Worker::Worker(uint32_t id, const Problem& shard, std::unique_ptr<WorkerCodec> c
       m_shard(shard),
       m_codec(std::move(codec)),
       m_options(options),
-      m_rng(options.seed),
-      m_model(shard.Dimension()),
-      m_gradient(shard.Dimension())
+      m_rng(options.seed)
 {
     if (options.localSteps < 1 || (options.localSteps > 1 && !(options.localStep > 0.0)))
     {
@@ -29,11 +27,32 @@ Worker::Worker(uint32_t id, const Problem& shard, std::unique_ptr<WorkerCodec> c
         }
         m_batch.resize(static_cast<size_t>(options.batchSize));
     }
-    if (options.localSteps > 1)
-    {
-        m_local.resize(shard.Dimension());
-    }
 }
+
+namespace {
+
+/// The vectors of one update. A thread runs one worker at a time, so the M workers share one set
+/// per thread instead of holding M models and gradients.
+struct UpdateScratch
+{
+    Eigen::VectorXd model;
+    Eigen::VectorXd gradient;
+    Eigen::VectorXd local; ///< local SGD iterate
+};
+
+UpdateScratch&
+Scratch(Eigen::Index d)
+{
+    thread_local UpdateScratch s;
+    if (s.model.size() != d) // sized once per thread (and dimension), never per round
+    {
+        s.model.resize(d);
+        s.gradient.resize(d);
+    }
+    return s;
+}
+
+} // namespace
 
 void
 Worker::StochasticGradient(const Eigen::VectorXd& x, Eigen::VectorXd& out)
@@ -58,7 +77,8 @@ Worker::StochasticGradient(const Eigen::VectorXd& x, Eigen::VectorXd& out)
 void
 Worker::OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update)
 {
-    const MessageHeader h = m_codec->DecodeDownlink(data, size, m_lastApplied, m_model); // validates once
+    UpdateScratch& s = Scratch(m_shard.Dimension());
+    const MessageHeader h = m_codec->DecodeDownlink(data, size, m_lastApplied, s.model); // validates once
     if (h.count <= m_id)
     {
         throw std::runtime_error("worker " + std::to_string(m_id) + ": model message for only " +
@@ -74,32 +94,34 @@ Worker::OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update)
     const bool exact = h.type == MessageType::kModel && h.format == ValueFormat::kFloat64 && m_batch.empty() &&
                        m_options.localSteps == 1;
     m_exactRound = exact ? h.round : 0;
+    Eigen::VectorXd& gradient = exact ? m_gradient : s.gradient;
     if (exact)
     {
-        m_lastLoss = m_shard.LossGradient(m_model, m_gradient); // the same gradient as Gradient()
+        m_gradient.resize(m_shard.Dimension()); // allocates only the first time
+        m_lastLoss = m_shard.LossGradient(s.model, m_gradient); // the same gradient as Gradient()
         m_lastSamples += m_shard.Samples();
     }
     else if (m_options.localSteps == 1)
     {
-        StochasticGradient(m_model, m_gradient);
+        StochasticGradient(s.model, gradient);
     }
     else
     {
-        m_local = m_model;
+        s.local = s.model;
         for (int step = 0; step < m_options.localSteps; ++step)
         {
-            StochasticGradient(m_local, m_gradient);
-            m_local -= m_options.localStep * m_gradient;
+            StochasticGradient(s.local, gradient);
+            s.local -= m_options.localStep * gradient;
         }
         // The pseudo-gradient: a server step of the same size applies the model delta.
-        m_gradient = (m_model - m_local) / m_options.localStep;
+        gradient = (s.model - s.local) / m_options.localStep;
     }
     m_computedSamples += m_lastSamples;
     MessageHeader up;
     up.round = h.round;
     up.sender = m_id;
-    up.dimension = static_cast<uint32_t>(m_gradient.size());
-    m_codec->Encode(m_model, m_gradient, up, update);
+    up.dimension = static_cast<uint32_t>(gradient.size());
+    m_codec->Encode(s.model, gradient, up, update);
     m_stagedRound = h.round;
 }
 

@@ -45,8 +45,6 @@ class Worker
     long long ComputedSamples() const { return m_computedSamples; }
     double ComputedFlops() const { return static_cast<double>(m_computedSamples) * m_shard.FlopsPerSample(); }
     const WorkerCodec& Codec() const { return *m_codec; }
-    /// The model of the last downlink message.
-    const Eigen::VectorXd& Model() const { return m_model; }
     /**
      * \brief The round whose model the last update's full-shard gradient was computed at, bit for
      * bit (a float64 model message, full batch, one local step); 0 when it was not. LastLoss() and
@@ -65,9 +63,7 @@ class Worker
     std::unique_ptr<WorkerCodec> m_codec;
     WorkerOptions m_options;
     Rng m_rng;
-    Eigen::VectorXd m_model;
-    Eigen::VectorXd m_gradient;
-    Eigen::VectorXd m_local;       ///< local SGD iterate
+    Eigen::VectorXd m_gradient; ///< kept only for an exact gradient (a metrics row reuses it)
     std::vector<Eigen::Index> m_permutation; ///< partially shuffled per batch (no O(n) reset)
     std::vector<Eigen::Index> m_batch;
     std::vector<uint32_t> m_lastApplied;

@@ -7,6 +7,9 @@
 #include "round/experiment.h"
 #include "round/round-engine.h"
 
+#include <ns3/config.h>
+#include <ns3/simulator.h>
+
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -152,6 +155,77 @@ TEST(LinkDriver, SharingSerialTdmaAndFdma)
     catch (const std::runtime_error& e)
     {
         EXPECT_NE(std::string(e.what()).find("network.tdma_slot_ms"), std::string::npos) << e.what();
+    }
+}
+
+/// Start (time steps), sender (0 = AP, s + 1 = station s), duration and frames (0 = block ack) of
+/// every PPDU of a run.
+struct Ppdu
+{
+    int64_t start;
+    uint32_t sender;
+    int64_t duration;
+    uint32_t frames;
+};
+std::vector<Ppdu> g_ppdus;
+
+void
+RecordPpdu(uint32_t sender, uint32_t, uint32_t, ns3::Time duration, uint32_t frames, uint32_t)
+{
+    g_ppdus.push_back({ns3::Simulator::Now().GetTimeStep(), sender, duration.GetTimeStep(), frames});
+}
+
+TEST(LinkDriver, TdmaSendsOnlyInTheSendersSlotAndFinishesItsExchangeThere)
+{
+    // A frame of M + 1 slots from t = 0: slot o of every frame is device o's (0 = the AP). A data
+    // PPDU starts in its sender's slot, and it and its block ack end by that slot's end. A station
+    // has its update queued (0.3 ms of compute) before its slot comes, so it starts at the slot's
+    // first instant.
+    ExperimentConfig c = LinkConfig("gd", 4);
+    c.rounds = 6;
+    c.linkSharing = "tdma";
+    c.tdmaSlotMs = 2.0;
+    g_ppdus.clear();
+    // Connected at t = 0, once RunLink has built the channel and before any application starts.
+    ns3::Simulator::Schedule(ns3::Seconds(0), [] {
+        ns3::Config::ConnectWithoutContext("/ChannelList/*/$ns3::airgrad::LinkChannel/Transmission",
+                                           ns3::MakeCallback(&RecordPpdu));
+    });
+    const LinkRun run(c);
+    EXPECT_EQ(run.Lost(), 0);
+    const int64_t slot = ns3::MilliSeconds(2).GetTimeStep();
+    const int64_t frame = slot * (c.workers + 1);
+    int data = 0;
+    int64_t lastSlot = -1;
+    std::vector<int> bySender(static_cast<size_t>(c.workers + 1), 0);
+    for (size_t i = 0; i < g_ppdus.size(); ++i)
+    {
+        const Ppdu& p = g_ppdus[i];
+        if (p.frames == 0)
+        {
+            continue; // a block ack: checked with its data PPDU
+        }
+        ++data;
+        ++bySender[p.sender];
+        const int64_t slotStart = p.start / slot * slot;
+        EXPECT_EQ(p.start % frame / slot, static_cast<int64_t>(p.sender)) << "PPDU " << i << " at " << p.start;
+        EXPECT_LE(p.start + p.duration, slotStart + slot) << "PPDU " << i;
+        if (p.sender > 0 && slotStart != lastSlot)
+        {
+            EXPECT_EQ(p.start, slotStart) << "station " << p.sender - 1 << " waited into its slot";
+        }
+        lastSlot = slotStart;
+        if (i + 1 < g_ppdus.size() && g_ppdus[i + 1].frames == 0)
+        {
+            const Ppdu& ack = g_ppdus[i + 1];
+            EXPECT_GE(ack.start, p.start + p.duration);
+            EXPECT_LE(ack.start + ack.duration, slotStart + slot) << "block ack of PPDU " << i;
+        }
+    }
+    EXPECT_GE(data, c.rounds * (2 * c.workers)); // per round: a model down and an update up per worker
+    for (int n : bySender)
+    {
+        EXPECT_GT(n, 0);
     }
 }
 

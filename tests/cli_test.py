@@ -80,6 +80,34 @@ class BadInput(unittest.TestCase):
         self.expect_error([QUICKSTART, "--set", "network.ofdma=true", "--set", "network.kind=link"],
                           "network.ofdma", "'true'", "network.kind = wifi")
 
+    def test_a_directory_is_not_a_scenario(self):
+        self.expect_error([self.tmp.name], self.tmp.name, "is a directory")
+
+    def test_an_output_that_cannot_be_written_fails_before_the_set_up(self):
+        blocker = os.path.join(self.tmp.name, "a-file")
+        with open(blocker, "w") as f:
+            f.write("x")
+        for args in (["--out", os.path.join(blocker, "run")], ["--set", "run.name=" + "n" * 300]):
+            r = subprocess.run([BINARY, "run", QUICKSTART, "--set", "network.kind=ideal", *args], capture_output=True,
+                               text=True, timeout=60, cwd=self.tmp.name)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("output directory", r.stderr)
+            self.assertIn("cannot be written", r.stderr)
+            self.assertNotIn("f* and L", r.stderr)  # refused before the data and f* were set up
+
+    def test_a_diverging_run_stops_with_exit_3_and_keeps_the_rows_before(self):
+        for kind in ("ideal", "link"):
+            out = os.path.join(self.tmp.name, kind)
+            r = run("run", QUICKSTART, *SMALL, "--set", "network.kind=" + kind, "--set", "method.step=1e308",
+                    "--out", out)
+            self.assertEqual(r.returncode, 3, r.stderr)
+            self.assertIn("stopped at round 1", r.stderr)
+            self.assertIn("method.step", r.stderr)
+            with open(os.path.join(out, "metrics.csv")) as f:
+                rows = list(csv.DictReader(f))
+            self.assertEqual([row["round"] for row in rows], ["0"])
+            self.assertFalse(os.path.exists(os.path.join(out, "run.json")), "a stopped run is not a finished one")
+
     def test_missing_file(self):
         self.expect_error([os.path.join(self.tmp.name, "nope.ini")], "nope.ini", "cannot be read")
 

@@ -13,7 +13,9 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -27,6 +29,22 @@ namespace airgrad {
 namespace {
 
 constexpr int kUsageError = 2;
+constexpr int kNonFinite = 3; ///< the loss or gradient became NaN or infinite: the run stopped
+
+/// Thrown by the observer at the first metrics row whose train loss or gradient norm is not finite.
+class NonFiniteRow : public std::runtime_error
+{
+  public:
+    NonFiniteRow(int round, const std::string& what)
+        : std::runtime_error(what),
+          m_round(round)
+    {
+    }
+    int Round() const { return m_round; }
+
+  private:
+    int m_round;
+};
 
 const char* kUsage = "usage: airgrad run SCENARIO.ini [--set section.key=value]... [--out DIR]\n"
                      "       airgrad sweep SWEEP.ini [--jobs N] [--out DIR] (see sweep --help)\n"
@@ -78,6 +96,14 @@ class Fanout : public RoundObserver
     }
     void OnRound(const RoundRecord& r) override
     {
+        // A diverged model only gives NaN from here on: stop, and keep the rows before it.
+        if (!std::isfinite(r.trainLoss) || !std::isfinite(r.gradNormSq))
+        {
+            std::ostringstream what;
+            what << "round " << r.round << ": the train loss is " << r.trainLoss << " and the squared gradient norm "
+                 << r.gradNormSq << "; the model diverged";
+            throw NonFiniteRow(r.round, what.str());
+        }
         for (RoundObserver* t : m_targets)
         {
             t->OnRound(r);
@@ -174,6 +200,24 @@ Run(int argc, char** argv)
     const ExperimentConfig& config = scenario.config;
     const fs::path out = vm.count("out") ? fs::path(vm["out"].as<std::string>())
                                          : fs::path("results") / config.name;
+    // The output directory must take files before the set-up (which may take minutes) runs.
+    {
+        std::error_code ec;
+        fs::create_directories(out, ec);
+        const fs::path probe = out / ".airgrad-write-test";
+        if (!ec && !std::ofstream(probe))
+        {
+            ec = std::make_error_code(std::errc::permission_denied);
+        }
+        std::error_code ignored;
+        fs::remove(probe, ignored);
+        if (ec)
+        {
+            std::cerr << "airgrad: error: output directory " << out << " (--out, or results/run.name) cannot be "
+                      << "written: " << ec.message() << "\n";
+            return kUsageError;
+        }
+    }
 
     const auto started = std::chrono::steady_clock::now();
     std::unique_ptr<Experiment> experiment;
@@ -194,12 +238,6 @@ Run(int argc, char** argv)
 
     // A directory with run.json holds a finished run: drop an old one before writing anything.
     std::error_code ec;
-    fs::create_directories(out, ec);
-    if (ec)
-    {
-        std::cerr << "airgrad: error: cannot create output directory " << out << ": " << ec.message() << "\n";
-        return 1;
-    }
     fs::remove(out / "run.json", ec);
     fs::remove(out / "metrics.csv", ec);
     fs::remove(out / "workers.csv", ec);
@@ -213,7 +251,21 @@ Run(int argc, char** argv)
               << " (d = " << experiment->Dimension() << ", M = " << config.workers << ") over "
               << config.networkKind << ", " << config.rounds << " rounds -> " << out.string() << "\n";
     const auto roundsStarted = std::chrono::steady_clock::now();
-    const ns3::airgrad::NetworkRunStats networkStats = ns3::airgrad::RunNetwork(*experiment, fanout);
+    ns3::airgrad::NetworkRunStats networkStats;
+    try
+    {
+        networkStats = ns3::airgrad::RunNetwork(*experiment, fanout);
+    }
+    catch (const NonFiniteRow& e)
+    {
+        progress.Finish();
+        csv.Commit(); // the rows before the stop; no run.json: the run did not finish
+        workersCsv.Commit();
+        std::cerr << "airgrad: stopped at " << e.what() << " (method.step = " << experiment->Step()
+                  << "; a smaller method.step may help); " << (out / "metrics.csv").string()
+                  << " keeps the rows before round " << e.Round() << "\n";
+        return kNonFinite;
+    }
     progress.Finish();
     csv.Commit();
     workersCsv.Commit();

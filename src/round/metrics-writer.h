@@ -22,7 +22,8 @@ const std::vector<std::string>& MetricsColumns();
 
 /**
  * \brief metrics.csv: one row per round. Rows go to `path.part` as they come, so a long run can be
- * watched; Commit() renames the file into place, so a metrics.csv always holds a finished run.
+ * watched; Commit() renames the file into place, so a metrics.csv is never half-written (it holds
+ * a finished run, or the rows before a stop; run.json marks a finished one).
  */
 class CsvMetricsWriter : public RoundObserver
 {

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -843,6 +844,12 @@ ReadIni(const std::string& path,
         const std::vector<std::string>& prefixes,
         const std::vector<std::string>& extraKeys)
 {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+    {
+        // An ifstream opens a directory and reads nothing: the defaults would run unnoticed.
+        throw std::invalid_argument("scenario file '" + path + "' is a directory, not an INI file");
+    }
     std::ifstream in(path);
     if (!in)
     {

@@ -124,6 +124,13 @@ TEST(Loaders, IdxReadsImagesAndLabelsAndRejectsBadFiles)
               std::string::npos);
     WriteGz(images.Path(), {0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3});
     EXPECT_NE(ErrorOf([&] { LoadIdx(images.Path(), labels.Path()); }).find("truncated"), std::string::npos);
+    // Headers that claim more than the files hold: 10^9 images of 28 x 28 (6 TB as doubles) in a
+    // few bytes is truncated, not allocated; 65535 x 65535 pixels is refused by its size.
+    WriteGz(images.Path(), {0, 0, 8, 3, 0x3B, 0x9A, 0xCA, 0, 0, 0, 0, 28, 0, 0, 0, 28, 1, 2, 3});
+    WriteGz(labels.Path(), {0, 0, 8, 1, 0x3B, 0x9A, 0xCA, 0, 7});
+    EXPECT_NE(ErrorOf([&] { LoadIdx(images.Path(), labels.Path()); }).find("truncated"), std::string::npos);
+    WriteGz(images.Path(), {0, 0, 8, 3, 0x3B, 0x9A, 0xCA, 0, 0, 0, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 1});
+    EXPECT_NE(ErrorOf([&] { LoadIdx(images.Path(), labels.Path()); }).find("65535 x 65535 pixels"), std::string::npos);
     EXPECT_NE(ErrorOf([&] { LoadIdx("/nonexistent/x.gz", labels.Path()); }).find("/nonexistent/x.gz"),
               std::string::npos);
 }

@@ -138,23 +138,30 @@ LoadIdx(const std::string& imagesPath, const std::string& labelsPath, long long 
         throw std::runtime_error(imagesPath + " has " + std::to_string(count) + " images but " + labelsPath +
                                  " has " + std::to_string(labelCount) + " labels");
     }
+    // The header's sizes are claims: bound the image, and read the pixels before allocating the
+    // matrix, so memory follows what the file holds (a 37-byte file may claim 10^9 images).
+    const uint64_t d64 = static_cast<uint64_t>(rows) * cols; // < 2^64: no overflow
+    if (d64 == 0 || d64 > kMaxIdxPixels)
+    {
+        throw std::runtime_error(imagesPath + ": images of " + std::to_string(rows) + " x " + std::to_string(cols) +
+                                 " pixels; allowed: 1 to " + std::to_string(kMaxIdxPixels) + " pixels");
+    }
     const auto n = static_cast<Eigen::Index>(maxRows > 0 ? std::min<long long>(maxRows, count) : count);
-    const auto d = static_cast<Eigen::Index>(rows) * cols;
-    Dataset out;
-    out.features.resize(n, d);
-    out.labels.resize(n);
-    std::vector<unsigned char> pixels(static_cast<size_t>(d));
+    const auto d = static_cast<Eigen::Index>(d64);
+    std::vector<unsigned char> pixels;
+    std::vector<unsigned char> classes;
     for (Eigen::Index i = 0; i < n; ++i)
     {
-        images.Read(pixels.data(), pixels.size());
-        for (Eigen::Index j = 0; j < d; ++j)
-        {
-            out.features(i, j) = pixels[static_cast<size_t>(j)];
-        }
-        unsigned char label;
-        labels.Read(&label, 1);
-        out.labels(i) = label;
+        pixels.resize(pixels.size() + static_cast<size_t>(d)); // amortised growth, only as data arrive
+        images.Read(pixels.data() + pixels.size() - static_cast<size_t>(d), static_cast<size_t>(d));
+        classes.emplace_back();
+        labels.Read(&classes.back(), 1);
     }
+    Dataset out;
+    out.features = Eigen::Map<const Eigen::Matrix<unsigned char, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+                       pixels.data(), n, d)
+                       .cast<double>();
+    out.labels = Eigen::Map<const Eigen::Matrix<unsigned char, Eigen::Dynamic, 1>>(classes.data(), n).cast<double>();
     return out;
 }
 

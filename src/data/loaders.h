@@ -3,6 +3,7 @@
 
 #include "data/dataset.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,10 +16,13 @@ constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
  * \brief Reads an IDX image file and its label file (each gzip-compressed or plain, as zlib's
  * gzread handles both): images become rows of pixel values 0..255, labels their class numbers.
  * `maxRows` > 0 keeps the first rows only. Throws std::runtime_error naming the file and what is
- * wrong (missing, bad magic number, truncated, sizes that disagree).
+ * wrong (missing, bad magic number, truncated, sizes that disagree). Memory follows what the
+ * files hold, never what their headers claim.
  */
 Dataset LoadIdx(const std::string& imagesPath, const std::string& labelsPath, long long maxRows = 0);
 
+/// Pixels an IDX image may have (rows x cols; the feature cap of problem.features).
+constexpr uint64_t kMaxIdxPixels = 10000000;
 /// The largest feature index a LIBSVM file may use (d <= 1e8).
 constexpr long long kMaxLibsvmIndex = 100000000;
 

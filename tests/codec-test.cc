@@ -1,3 +1,5 @@
+#include "test-util.h"
+
 #include "codec/bit-stream.h"
 #include "codec/message.h"
 #include "core/rng.h"
@@ -351,6 +353,56 @@ TEST(Message, RandomRoundTripsAreExactInTheirFormat)
                 EXPECT_EQ(idxBack, idx);
                 EXPECT_EQ(valsBack.head(static_cast<Eigen::Index>(idx.size())), vals);
             }
+        }
+    }
+}
+
+TEST(Message, EveryEncoderStaysWithinMaxMessageBytes)
+{
+    // The longest message of each type for d coordinates: every value float64, every index present.
+    for (const uint32_t d : {1U, 7U, 1000U})
+    {
+        const Eigen::VectorXd v = RandomVector(d, 3);
+        std::vector<size_t> sizes;
+        std::vector<uint8_t> out, inner;
+        MessageHeader h;
+        h.format = ValueFormat::kFloat64;
+        h.dimension = d;
+        CompressedVector c;
+        c.format = ValueFormat::kFloat64;
+        c.dimension = d;
+        c.kind = CompressedVector::Kind::kSparse;
+        c.values = v;
+        for (uint32_t j = 0; j < d; ++j)
+        {
+            c.indices.push_back(j);
+        }
+        for (IndexCoding coding : {IndexCoding::kFixed, IndexCoding::kBitmap, IndexCoding::kGamma, IndexCoding::kFixed32})
+        {
+            EncodeCompressed(h, c, out, coding);
+            sizes.push_back(out.size());
+        }
+        inner = out;
+        EncodePredicted(h, Eigen::VectorXd::Ones(16), inner, out);
+        sizes.push_back(out.size());
+        const std::vector<uint32_t> rounds(kMaxWorkers, 7);
+        EncodeModelDelta(h, rounds, inner, out);
+        sizes.push_back(out.size());
+        EncodeModel(h, rounds, v, out);
+        sizes.push_back(out.size());
+        c.kind = CompressedVector::Kind::kQuantized;
+        c.quantLevels = kMaxLevels;
+        c.blockSize = 1;
+        c.norms = v.cwiseAbs();
+        c.levels.assign(d, static_cast<int16_t>(kMaxLevels));
+        EncodeCompressed(h, c, out);
+        sizes.push_back(out.size());
+        c.kind = CompressedVector::Kind::kDense;
+        EncodeCompressed(h, c, out);
+        sizes.push_back(out.size());
+        for (size_t i = 0; i < sizes.size(); ++i)
+        {
+            EXPECT_LE(sizes[i], MaxMessageBytes(d)) << "d " << d << " encoding " << i;
         }
     }
 }

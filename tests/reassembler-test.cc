@@ -42,7 +42,7 @@ TEST(Fragmentation, CountAndChunk)
 TEST(Reassembler, OutOfOrderAndDuplicateFragments)
 {
     const auto m = Message(1000);
-    MessageReassembler r;
+    MessageReassembler r(1 << 20);
     EXPECT_FALSE(Feed(r, 1, m, 4, 2));
     EXPECT_FALSE(Feed(r, 1, m, 4, 0));
     EXPECT_FALSE(Feed(r, 1, m, 4, 0)); // duplicate
@@ -55,7 +55,7 @@ TEST(Reassembler, OutOfOrderAndDuplicateFragments)
 TEST(Reassembler, SaysWhenAnEarlierFragmentIsMissingAndWhenComplete)
 {
     const auto m = Message(1000);
-    MessageReassembler r;
+    MessageReassembler r(1 << 20);
     EXPECT_FALSE(Feed(r, 3, m, 4, 0));
     EXPECT_FALSE(r.MissingBefore(3, 1));
     EXPECT_FALSE(Feed(r, 3, m, 4, 2)); // fragment 1 was lost
@@ -71,7 +71,7 @@ TEST(Reassembler, SaysWhenAnEarlierFragmentIsMissingAndWhenComplete)
 TEST(Reassembler, NewerRoundDiscardsAnUnfinishedMessageAndOlderIsIgnored)
 {
     const auto a = Message(300), b = Message(500);
-    MessageReassembler r;
+    MessageReassembler r(1 << 20);
     EXPECT_FALSE(Feed(r, 1, a, 3, 0));
     EXPECT_FALSE(Feed(r, 2, b, 2, 0));
     EXPECT_FALSE(Feed(r, 1, a, 3, 1)); // stale
@@ -83,11 +83,32 @@ TEST(Reassembler, NewerRoundDiscardsAnUnfinishedMessageAndOlderIsIgnored)
 TEST(Reassembler, WrongSizedFragmentIsRejected)
 {
     const auto m = Message(100);
-    MessageReassembler r;
+    MessageReassembler r(1 << 20);
     EXPECT_FALSE(r.Add(1, 0, 2, 100, m.data(), 49));
     EXPECT_FALSE(r.Add(1, 5, 2, 100, m.data(), 50)); // index beyond count
     EXPECT_FALSE(Feed(r, 1, m, 2, 0));
     EXPECT_TRUE(Feed(r, 1, m, 2, 1));
+}
+
+TEST(Reassembler, HostileClaimsAreIgnoredBeforeAnythingIsAllocated)
+{
+    EXPECT_EQ(ChunkBytes(0xFFFFFFFFU, 2), 0x80000000U); // no wrap to 0
+    MessageReassembler r(1000);
+    const std::vector<uint8_t> bytes(25, 7);
+    // 4 GB claimed in 2 fragments of 25 bytes, above the maximum, the wrong fragment size, size 0,
+    // and a layout whose last fragment would be empty (5 bytes in 4 fragments of 2).
+    EXPECT_FALSE(r.Add(1, 0, 2, 0xFFFFFFFFU, bytes.data(), bytes.size()));
+    EXPECT_FALSE(r.Add(1, 1, 2, 0xFFFFFFFFU, bytes.data(), bytes.size()));
+    EXPECT_FALSE(r.Add(1, 0, 1, 1001, bytes.data(), bytes.size()));
+    EXPECT_FALSE(r.Add(1, 0, 2, 1000, bytes.data(), bytes.size()));
+    EXPECT_FALSE(r.Add(1, 0, 1, 0, bytes.data(), 0));
+    EXPECT_FALSE(r.Add(1, 0, 4, 5, bytes.data(), 2));
+    EXPECT_EQ(r.Message().capacity(), 0U);
+    EXPECT_FALSE(r.Complete(1));
+    // A message at the maximum still goes through.
+    const std::vector<uint8_t> full(1000, 3);
+    EXPECT_TRUE(r.Add(1, 0, 1, 1000, full.data(), full.size()));
+    EXPECT_EQ(r.Message(), full);
 }
 
 TEST(StreamFramer, AFrameIsTheFragmentHeaderOfFragment0Of1ThenTheMessage)

@@ -2,6 +2,7 @@
 
 #include "airgrad-fragment-header.h"
 
+#include "codec/message.h"
 #include "round/server.h"
 
 #include "ns3/abort.h"
@@ -77,7 +78,10 @@ ServerApp::Setup(::airgrad::Server* server, std::vector<Address> workers)
 {
     m_server = server;
     m_workers = std::move(workers);
-    m_uplinks.assign(m_workers.size(), MessageReassembler());
+    // A fragment may claim any size: buffer at most what an update of this dimension can be.
+    m_uplinks.assign(m_workers.size(),
+                     MessageReassembler(static_cast<uint32_t>(
+                         ::airgrad::MaxMessageBytes(static_cast<uint32_t>(server->Model().size())))));
     m_streams = std::vector<MessageStream>(m_workers.size()); // never resized: streams call back into themselves
 }
 

@@ -2,6 +2,7 @@
 
 #include "airgrad-fragment-header.h"
 
+#include "codec/message.h"
 #include "round/worker.h"
 
 #include "ns3/abort.h"
@@ -76,12 +77,16 @@ WorkerApp::GetTypeId()
     return tid;
 }
 
-WorkerApp::WorkerApp() = default;
+WorkerApp::WorkerApp()
+    : m_model(0) // takes nothing until SetWorker gives the dimension
+{
+}
 
 void
 WorkerApp::SetWorker(::airgrad::Worker* worker)
 {
     m_worker = worker;
+    m_model = MessageReassembler(static_cast<uint32_t>(::airgrad::MaxMessageBytes(static_cast<uint32_t>(worker->Dimension()))));
 }
 
 void

@@ -17,14 +17,26 @@ FragmentCount(uint32_t messageBytes, uint32_t maxChunk)
 uint32_t
 ChunkBytes(uint32_t messageBytes, uint16_t count)
 {
-    return (messageBytes + count - 1) / count;
+    return static_cast<uint32_t>((static_cast<uint64_t>(messageBytes) + count - 1) / count); // no wrap near 2^32
+}
+
+MessageReassembler::MessageReassembler(uint32_t maxMessageBytes)
+    : m_max(maxMessageBytes)
+{
 }
 
 bool
 MessageReassembler::Add(uint32_t round, uint16_t index, uint16_t count, uint32_t messageBytes,
                         const uint8_t* data, size_t size)
 {
-    if (round < m_round || count == 0 || index >= count)
+    if (round < m_round || count == 0 || index >= count || messageBytes == 0 || messageBytes > m_max)
+    {
+        return false;
+    }
+    // The size this fragment must have in the claimed layout, checked before any allocation.
+    const uint32_t chunk = ChunkBytes(messageBytes, count);
+    const uint64_t offset = static_cast<uint64_t>(index) * chunk;
+    if (static_cast<uint64_t>(count - 1) * chunk >= messageBytes || size != std::min<uint64_t>(chunk, messageBytes - offset))
     {
         return false;
     }
@@ -41,10 +53,7 @@ MessageReassembler::Add(uint32_t round, uint16_t index, uint16_t count, uint32_t
         m_buffer.assign(messageBytes, 0);
         m_have.assign(count, 0);
     }
-    const uint32_t chunk = ChunkBytes(messageBytes, count);
-    const uint64_t offset = static_cast<uint64_t>(index) * chunk;
-    const uint64_t expected = std::min<uint64_t>(chunk, messageBytes - std::min<uint64_t>(offset, messageBytes));
-    if (m_complete || m_have[index] || size != expected)
+    if (m_complete || m_have[index])
     {
         return false;
     }

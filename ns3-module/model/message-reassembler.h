@@ -22,9 +22,13 @@ uint32_t ChunkBytes(uint32_t messageBytes, uint16_t count);
 class MessageReassembler
 {
   public:
+    /// Messages the fragments claim to be longer than `maxMessageBytes` are ignored, never allocated.
+    explicit MessageReassembler(uint32_t maxMessageBytes);
     /**
      * \brief Adds a fragment of `round`'s message. A fragment of a newer round discards an
-     * unfinished older message; one of an older round, or an inconsistent one, is ignored.
+     * unfinished older message; one of an older round, or an inconsistent one (its size not the
+     * one its index has in a message of the claimed size, or that size 0 or above the maximum),
+     * is ignored, before anything is allocated for it.
      * \return true when this fragment completed the message (Message() then holds it).
      */
     bool Add(uint32_t round, uint16_t index, uint16_t count, uint32_t messageBytes,
@@ -37,6 +41,7 @@ class MessageReassembler
     bool MissingBefore(uint32_t round, uint16_t index) const;
 
   private:
+    uint32_t m_max;
     uint32_t m_round = 0;
     uint16_t m_count = 0;
     uint16_t m_received = 0;

@@ -272,6 +272,12 @@ MagnitudeBits(uint32_t s)
 
 } // namespace
 
+size_t
+MaxMessageBytes(uint32_t dimension)
+{
+    return 2 * kMessageHeaderBytes + 12 * static_cast<size_t>(dimension) + 4 * kMaxWorkers + 16 * 8;
+}
+
 int
 ValueBits(ValueFormat format)
 {

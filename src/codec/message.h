@@ -157,6 +157,17 @@ MessageHeader DecodeSparse(const uint8_t* data,
                            std::vector<uint32_t>& indices,
                            Eigen::VectorXd& values);
 
+/**
+ * \brief An upper bound on the size of any message the encoders write for dimension d, what a
+ * receiver may buffer for one (a fragment's claimed message size is checked against it). The
+ * longest payloads: a model message (8 d bytes and 4 per worker, at most kMaxWorkers), a
+ * sparse message of all d entries with 32-bit indices and float64 values (12 d), and a predicted
+ * or model-delta message around such an inner one (at most 16 coefficients, 4 per worker).
+ */
+size_t MaxMessageBytes(uint32_t dimension);
+/// The most workers a message's per-worker list may name (network.workers is at most 1000).
+constexpr uint32_t kMaxWorkers = 1000;
+
 /// Model message: `lastApplied` holds one round per worker (header.count = lastApplied.size()).
 void EncodeModel(MessageHeader header,
                  const std::vector<uint32_t>& lastApplied,

@@ -38,6 +38,7 @@ class Worker
      */
     void OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update);
     uint32_t Id() const { return m_id; }
+    Eigen::Index Dimension() const { return m_shard.Dimension(); }
     long long Samples() const { return static_cast<long long>(m_shard.Samples()); }
     /// Samples the last update's gradients visited (what the compute time is charged for).
     long long LastSamples() const { return m_lastSamples; }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 
 namespace airgrad {
 namespace {
@@ -405,6 +406,41 @@ TEST(Message, EveryEncoderStaysWithinMaxMessageBytes)
             EXPECT_LE(sizes[i], MaxMessageBytes(d)) << "d " << d << " encoding " << i;
         }
     }
+}
+
+TEST(Message, ASparseCountThePayloadCannotHoldIsRefusedBeforeAllocating)
+{
+    // The CRC covers the payload, not the header: a valid 2-entry message whose header claims
+    // 0xFFFFFFF0 entries of dimension 0xFFFFFFFF (17 GB as decoded) must fail on its size. Gamma
+    // index coding: its payload length is not fixed by the header.
+    MessageHeader h;
+    h.dimension = 1000;
+    std::vector<uint8_t> out;
+    EncodeSparse(h, {3, 999}, Eigen::Vector2d(0.5, -1.0), out, IndexCoding::kGamma);
+    for (size_t i = 12; i < 20; ++i) // dimension, then count, big-endian
+    {
+        out[i] = 0xFF;
+    }
+    out[19] = 0xF0;
+    std::vector<uint32_t> indices;
+    Eigen::VectorXd values;
+    for (auto decode : {std::function<void()>([&] { DecodeSparse(out.data(), out.size(), indices, values); }),
+                        std::function<void()>([&] {
+                            CompressedVector v;
+                            DecodeCompressed(out.data(), out.size(), 0xFFFFFFFFLL, v);
+                        })})
+    {
+        try
+        {
+            decode();
+            ADD_FAILURE() << "decoded";
+        }
+        catch (const std::runtime_error& e)
+        {
+            EXPECT_NE(std::string(e.what()).find("do not fit"), std::string::npos) << e.what();
+        }
+    }
+    EXPECT_EQ(indices.capacity(), 0U);
 }
 
 TEST(Message, CorruptionTruncationAndWrongTypeAreRejected)

@@ -634,18 +634,25 @@ EncodeSparse(MessageHeader header,
     SealCrc(out);
 }
 
-MessageHeader
-DecodeSparse(const uint8_t* data, size_t size, std::vector<uint32_t>& indices, Eigen::VectorXd& values)
+namespace {
+
+/// The body of a sparse message whose header `h` is validated (CRC included): read once.
+void
+ReadSparseBody(const MessageHeader& h, const uint8_t* payload, size_t payloadBytes, std::vector<uint32_t>& indices,
+               Eigen::VectorXd& values)
 {
-    const MessageHeader h = Expect(data, size, MessageType::kSparse);
     const size_t n = h.count;
+    // Each entry's value takes ValueBits: a count the payload cannot hold is refused before allocating.
+    if (n > 8 * payloadBytes / static_cast<size_t>(ValueBits(h.format)))
+    {
+        throw std::runtime_error("sparse message: " + std::to_string(n) + " entries do not fit its " +
+                                 std::to_string(payloadBytes) + "-byte payload");
+    }
     indices.resize(n);
     if (values.size() < static_cast<Eigen::Index>(n))
     {
         values.resize(static_cast<Eigen::Index>(n));
     }
-    const uint8_t* payload = data + kMessageHeaderBytes;
-    const size_t payloadBytes = size - kMessageHeaderBytes;
     BitReader r(payload, payloadBytes);
     const auto coding = static_cast<IndexCoding>(h.flags);
     if (coding == IndexCoding::kFixed || coding == IndexCoding::kFixed32)
@@ -706,6 +713,15 @@ DecodeSparse(const uint8_t* data, size_t size, std::vector<uint32_t>& indices, E
                                  " bytes, its content fills " + std::to_string(indexBytes + valueBytes));
     }
     ReadValues(payload + indexBytes, h.format, values.data(), n);
+}
+
+} // namespace
+
+MessageHeader
+DecodeSparse(const uint8_t* data, size_t size, std::vector<uint32_t>& indices, Eigen::VectorXd& values)
+{
+    const MessageHeader h = Expect(data, size, MessageType::kSparse);
+    ReadSparseBody(h, data + kMessageHeaderBytes, size - kMessageHeaderBytes, indices, values);
     return h;
 }
 
@@ -874,7 +890,8 @@ DecodeCompressed(const uint8_t* data, size_t size, Eigen::Index dimension, Compr
         return h;
     case MessageType::kSparse:
         v.kind = CompressedVector::Kind::kSparse;
-        return DecodeSparse(data, size, v.indices, v.values);
+        ReadSparseBody(h, payload, payloadBytes, v.indices, v.values);
+        return h;
     case MessageType::kSign:
     {
         v.kind = CompressedVector::Kind::kSign;

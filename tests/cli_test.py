@@ -211,7 +211,7 @@ class Runs(unittest.TestCase):
             with open(os.path.join(tmp, "wifi", "workers.csv")) as f:
                 workers = list(csv.DictReader(f))
             self.assertEqual(len(workers), 4 * 2)  # rounds x workers
-            self.assertTrue(all(w["status"] in ("applied", "skipped", "late", "lost", "missed-downlink")
+            self.assertTrue(all(w["status"] in ("applied", "skipped", "late", "lost", "missed-downlink", "rejected")
                                 for w in workers))
             self.assertEqual(sum(int(w["uplink_payload_bits"]) for w in workers),
                              int(wifi[-1]["uplink_payload_bits"]))

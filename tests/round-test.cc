@@ -1,5 +1,6 @@
 #include "test-util.h"
 
+#include "codec/message.h"
 #include "data/partition.h"
 #include "data/synthetic.h"
 #include "method/compressed-gradient-method.h"
@@ -297,6 +298,40 @@ TEST(Server, KeepsOnlyValidUpdatesOfTheCurrentRound)
     EXPECT_EQ(s.EndRound(), 1);
     s.BeginRound();
     EXPECT_FALSE(s.OnUplink(update.data(), update.size())); // stale round
+}
+
+TEST(Server, AnUpdateItsMethodCannotTakeIsRejectedAndTheRoundGoesOn)
+{
+    Experiment e(SmallConfig("gd"));
+    Server& s = e.GetServer();
+    const std::vector<uint8_t> model = s.BeginRound();
+    MessageHeader h;
+    h.round = 1;
+    h.dimension = static_cast<uint32_t>(e.Dimension());
+    const Eigen::VectorXd v = Eigen::VectorXd::Ones(e.Dimension());
+    // Worker 0: TPC's message type, valid CRC, to a gd server: refused where it arrives.
+    std::vector<uint8_t> inner, predicted;
+    EncodeDense(h, v, inner);
+    EncodePredicted(h, Eigen::Vector2d(1.0, 2.0), inner, predicted);
+    EXPECT_FALSE(s.OnUplink(predicted.data(), predicted.size()));
+    EXPECT_EQ(s.LastRejected(0), 1U);
+    // Worker 1: the right type and a valid CRC, but indices out of order: rejected when applied.
+    h.sender = 1;
+    std::vector<uint8_t> unordered;
+    EncodeSparse(h, {5, 3}, Eigen::Vector2d(1.0, 2.0), unordered);
+    EXPECT_TRUE(s.OnUplink(unordered.data(), unordered.size()));
+    // Worker 2: a real update.
+    std::vector<uint8_t> update;
+    e.GetWorker(2).OnModel(model.data(), model.size(), update);
+    EXPECT_TRUE(s.OnUplink(update.data(), update.size()));
+    const Eigen::VectorXd before = s.Model();
+    EXPECT_EQ(s.EndRound(), 1);
+    EXPECT_EQ(s.Rejected(), 2);
+    EXPECT_EQ(s.LastRejected(1), 1U);
+    EXPECT_EQ(s.LastApplied(1), 0U);
+    EXPECT_EQ(s.LastApplied(2), 1U);
+    EXPECT_NE(s.Model(), before); // worker 2's update was applied
+    EXPECT_FALSE(s.BeginRound().empty());
 }
 
 /// Records how each staged update was settled.

@@ -360,6 +360,10 @@ RoundHarness::OnWorkers(uint32_t round)
         {
             w.status = "applied";
         }
+        else if (m_experiment.GetServer().LastRejected(static_cast<int>(m)) == round)
+        {
+            w.status = "rejected";
+        }
         else if (app.ModelRound() != round)
         {
             w.status = "missed-downlink";

@@ -334,7 +334,7 @@ Run(int argc, char** argv)
         .Add("derived", derived)
         .Add("timing", timing)
         .Add("data", data)
-        .Add("summary", SummaryJson(fanout.Last()));
+        .Add("summary", SummaryJson(fanout.Last()).Add("updates_rejected", experiment->GetServer().Rejected()));
     WriteFileAtomically((out / "run.json").string(), run.ToString() + "\n");
     std::cerr << "airgrad: done in " << wall << " s; wrote " << (out / "metrics.csv").string() << " and "
               << (out / "run.json").string() << "\n";

@@ -55,8 +55,18 @@ class ServerCodec
   public:
     virtual ~ServerCodec() = default;
     virtual void BeginRound() = 0;
-    /// An applied update; called in increasing worker order so sums are order-independent.
+    /**
+     * \brief An applied update; called in increasing worker order so sums are order-independent.
+     * Throws std::runtime_error, having changed nothing, when the message does not decode
+     * (every codec decodes before it touches its state).
+     */
     virtual void Accept(uint32_t worker, const uint8_t* data, size_t size) = 0;
+    /// Whether updates of this message type can be Accepted (a compressed vector by default).
+    virtual bool AcceptsType(MessageType type) const
+    {
+        return type == MessageType::kDense || type == MessageType::kSparse || type == MessageType::kQuantized ||
+               type == MessageType::kSign;
+    }
     /// Ends the round: moves the model x by this round's applied updates.
     virtual void Step(Eigen::Ref<Eigen::VectorXd> x) = 0;
     /// The downlink message of a round; the default is the model itself.

@@ -55,7 +55,7 @@ RunIdeal(Experiment& experiment, RoundObserver& observer)
             WorkerRecord& w = records[static_cast<size_t>(m)];
             const auto& update = updates[static_cast<size_t>(m)];
             w.uplinkPayloadBits = 8ULL * update.size();
-            w.status = update.empty() ? "skipped" : "applied";
+            w.status = update.empty() ? "skipped" : server.LastRejected(m) == static_cast<uint32_t>(r) ? "rejected" : "applied";
         }
         observer.OnWorkers(r, records);
         applied += now;

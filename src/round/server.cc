@@ -14,6 +14,7 @@ Server::Server(Eigen::VectorXd x0, std::unique_ptr<ServerCodec> codec, double st
       m_received(static_cast<size_t>(workers)),
       m_has(static_cast<size_t>(workers), 0),
       m_lastApplied(static_cast<size_t>(workers), 0),
+      m_lastRejected(static_cast<size_t>(workers), 0),
       m_l1(l1),
       m_l2(l2)
 {
@@ -54,6 +55,12 @@ Server::OnUplink(const uint8_t* data, size_t size)
     {
         return false;
     }
+    if (!m_codec->AcceptsType(h.type))
+    {
+        m_lastRejected[h.sender] = m_round;
+        ++m_rejected;
+        return false;
+    }
     m_received[h.sender].assign(data, data + size);
     m_has[h.sender] = 1;
     return true;
@@ -68,8 +75,18 @@ Server::EndRound()
     {
         if (m_has[m])
         {
+            try
+            {
+                m_codec->Accept(static_cast<uint32_t>(m), m_received[m].data(), m_received[m].size());
+            }
+            catch (const std::runtime_error&)
+            {
+                // A valid CRC over a body the method cannot decode: one bad worker, not the run's end.
+                m_lastRejected[m] = m_round;
+                ++m_rejected;
+                continue;
+            }
             m_lastApplied[m] = m_round;
-            m_codec->Accept(static_cast<uint32_t>(m), m_received[m].data(), m_received[m].size());
             ++applied;
         }
     }

@@ -28,11 +28,13 @@ class Server
 
     /**
      * \brief An uplink message arrived before the deadline. Returns false, keeping nothing, when it
-     * is corrupt, of another round, from an unknown worker, or a duplicate.
+     * is corrupt, of another round, from an unknown worker, or a duplicate; or, counted as
+     * rejected, when it is of a type this method cannot take.
      */
     bool OnUplink(const uint8_t* data, size_t size);
 
-    /// Applies the kept updates, steps, and returns how many were applied.
+    /// Applies the kept updates, steps, and returns how many were applied. A kept update whose body
+    /// does not decode is rejected (as if lost): the run goes on.
     int EndRound();
 
     const Eigen::VectorXd& Model() const { return m_x; }
@@ -43,6 +45,10 @@ class Server
     const ServerCodec& Codec() const { return *m_codec; }
     /// Round of worker m's last applied update (0 = none).
     uint32_t LastApplied(int m) const { return m_lastApplied[static_cast<size_t>(m)]; }
+    /// Round of worker m's last update that arrived but could not be taken (0 = none).
+    uint32_t LastRejected(int m) const { return m_lastRejected[static_cast<size_t>(m)]; }
+    /// Updates rejected so far.
+    long long Rejected() const { return m_rejected; }
 
   private:
     Eigen::VectorXd m_x;
@@ -54,6 +60,8 @@ class Server
     std::vector<std::vector<uint8_t>> m_received; ///< per worker, this round's message bytes
     std::vector<uint8_t> m_has;                   ///< per worker: an update was kept this round
     std::vector<uint32_t> m_lastApplied;          ///< per worker: round of its last applied update
+    std::vector<uint32_t> m_lastRejected;         ///< per worker: round of its last rejected update
+    long long m_rejected = 0;
     std::vector<uint8_t> m_modelMessage;
     double m_l1;
     double m_l2;

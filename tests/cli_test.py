@@ -423,6 +423,13 @@ class Sweep(unittest.TestCase):
         self.expect_rejected("[sweep]\nnetwork.channel_width_mhz = 20,30\n", "network.channel_width_mhz",
                              "'30'", "sweep point network.channel_width_mhz = 30")
         self.expect_rejected("[target]\nloss_gap = -1\n", "target.loss_gap", "'-1'")
+        # 10^6 points are refused at once by their count, before any is built or validated.
+        axis = ", ".join(str(i) for i in range(1, 11))
+        big = "".join(f"{k} = {axis}\n" for k in ("network.snr_db", "run.seed", "network.distance_m",
+                                                   "problem.l2", "run.rounds", "network.workers"))
+        started = time.monotonic()
+        self.expect_rejected("[sweep]\n" + big, "has more than 10000 points", "--max-points")
+        self.assertLess(time.monotonic() - started, 5)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ namespace {
 
 constexpr int kUsageError = 2;
 const char* kSweepUsage =
-    "usage: airgrad sweep SWEEP.ini [--jobs N] [--out DIR]\n"
+    "usage: airgrad sweep SWEEP.ini [--jobs N] [--out DIR] [--max-points N]\n"
     "       airgrad sweep SWEEP.ini [--out DIR] --emit-commands FILE | --emit-slurm FILE\n"
     "       airgrad sweep --collect DIR\n";
 
@@ -418,6 +418,7 @@ RunSweepCommand(int argc, char** argv)
     opts.add_options()("help,h", "")("jobs,j", po::value<int>()->default_value(1), "")(
         "out", po::value<std::string>(), "")("collect", po::value<std::string>(), "")(
         "emit-commands", po::value<std::string>(), "")("emit-slurm", po::value<std::string>(), "")(
+        "max-points", po::value<long long>()->default_value(kDefaultMaxSweepPoints), "")(
         "sweep", po::value<std::string>(), "");
     po::positional_options_description positional;
     positional.add("sweep", 1);
@@ -443,6 +444,7 @@ RunSweepCommand(int argc, char** argv)
                      "its values, status, wall seconds, and the rounds, sim time, airtime, energy\n"
                      "and uplink bits at which each target was first reached (empty if never).\n\n"
                      "  --jobs N              points run at once (default 1)\n"
+                     "  --max-points N        refuse a grid of more points (default 10000)\n"
                      "  --out DIR             default results/<run.name>-sweep\n"
                      "  --emit-commands FILE  write one shell command per unfinished point (for GNU\n"
                      "                        parallel, also with --sshloginfile on a shared file\n"
@@ -455,6 +457,12 @@ RunSweepCommand(int argc, char** argv)
     if (jobs < 1 || jobs > 256)
     {
         std::cerr << "airgrad: error: --jobs = " << jobs << " is invalid; allowed: 1 .. 256\n";
+        return kUsageError;
+    }
+    const long long maxPoints = vm["max-points"].as<long long>();
+    if (maxPoints < 1)
+    {
+        std::cerr << "airgrad: error: --max-points = " << maxPoints << " is invalid; allowed: 1 or more\n";
         return kUsageError;
     }
     std::string sweepPath;
@@ -476,7 +484,7 @@ RunSweepCommand(int argc, char** argv)
     SweepSpec spec;
     try
     {
-        spec = LoadSweep(sweepPath);
+        spec = LoadSweep(sweepPath, maxPoints);
     }
     catch (const std::invalid_argument& e)
     {

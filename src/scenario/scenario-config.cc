@@ -1082,7 +1082,7 @@ ResolveScenario(const ScenarioValues& values)
 }
 
 SweepSpec
-LoadSweep(const std::string& path)
+LoadSweep(const std::string& path, long long maxPoints)
 {
     const ScenarioValues values = ReadIni(path, {"sweep."}, {"target.loss_gap", "target.test_accuracy"});
     SweepSpec spec;
@@ -1125,6 +1125,22 @@ LoadSweep(const std::string& path)
             Reject(it->first, it->second, "a comma-separated list of values, none empty");
         }
         spec.axes.emplace_back(k.key, list);
+    }
+    // The grid's size first (its product can overflow nothing: each factor is checked in turn), so
+    // that a mistyped grid is refused at once instead of being built and validated point by point.
+    long long points = 1;
+    std::string shape;
+    for (const auto& [key, list] : spec.axes)
+    {
+        shape += (shape.empty() ? "" : " x ") + std::to_string(list.size()) + " (" + key + ")";
+        points = points > maxPoints / static_cast<long long>(list.size()) ? maxPoints + 1
+                                                                           : points * static_cast<long long>(list.size());
+    }
+    if (points > maxPoints)
+    {
+        throw std::invalid_argument(path + ": the sweep grid " + shape + " has more than " +
+                                    std::to_string(maxPoints) + " points; allowed: at most " +
+                                    std::to_string(maxPoints) + " (raise it with --max-points N)");
     }
     for (const ScenarioValues& point : SweepPoints(spec))
     {

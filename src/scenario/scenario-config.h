@@ -85,7 +85,11 @@ struct SweepSpec
  * before anything runs. Throws std::invalid_argument naming the key, the value (and the point)
  * and what is allowed.
  */
-SweepSpec LoadSweep(const std::string& path);
+/// The most grid points a sweep may have unless the caller allows more (airgrad sweep --max-points).
+constexpr long long kDefaultMaxSweepPoints = 10000;
+/// Reads and validates a sweep file; refuses, before validating any point, a grid of more than
+/// `maxPoints` points, naming its size and axes.
+SweepSpec LoadSweep(const std::string& path, long long maxPoints = kDefaultMaxSweepPoints);
 
 /// The grid points as key -> value text of the swept keys, last axis varying fastest.
 std::vector<ScenarioValues> SweepPoints(const SweepSpec& spec);

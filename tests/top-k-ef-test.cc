@@ -21,19 +21,17 @@ TEST(TopK, SelectsTheLargestMagnitudesAgainstAFullSort)
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return std::abs(v(a)) > std::abs(v(b)); });
     std::vector<uint32_t> expected(order.begin(), order.begin() + 37);
     std::sort(expected.begin(), expected.end());
-    TopKCompressor topK;
     std::vector<uint32_t> got;
-    topK.Select(v, 37, got);
+    TopKCompressor::Select(v, 37, got);
     EXPECT_EQ(got, expected);
 }
 
 TEST(TopK, TiesGoToTheSmallerIndex)
 {
-    TopKCompressor topK;
     std::vector<uint32_t> got;
-    topK.Select(Eigen::Vector4d(1.0, -2.0, 2.0, 1.0), 2, got);
+    TopKCompressor::Select(Eigen::Vector4d(1.0, -2.0, 2.0, 1.0), 2, got);
     EXPECT_EQ(got, (std::vector<uint32_t>{1, 2}));
-    topK.Select(Eigen::Vector4d(1.0, 1.0, 1.0, 1.0), 3, got);
+    TopKCompressor::Select(Eigen::Vector4d(1.0, 1.0, 1.0, 1.0), 3, got);
     EXPECT_EQ(got, (std::vector<uint32_t>{0, 1, 2}));
 }
 

@@ -1,5 +1,7 @@
 #include "compress/compressors.h"
 
+#include "compress/top-k-compressor.h"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -7,8 +9,7 @@
 namespace airgrad {
 
 void
-CompressTopK(TopKCompressor& selector,
-             const Eigen::Ref<const Eigen::VectorXd>& v,
+CompressTopK(const Eigen::Ref<const Eigen::VectorXd>& v,
              Eigen::Index k,
              ValueFormat format,
              CompressedVector& out)
@@ -16,7 +17,7 @@ CompressTopK(TopKCompressor& selector,
     out.kind = CompressedVector::Kind::kSparse;
     out.format = format;
     out.dimension = v.size();
-    selector.Select(v, k, out.indices);
+    TopKCompressor::Select(v, k, out.indices);
     if (out.values.size() < k)
     {
         out.values.resize(k);

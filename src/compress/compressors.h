@@ -2,7 +2,6 @@
 #define AIRGRAD_COMPRESS_COMPRESSORS_H
 
 #include "codec/message.h"
-#include "compress/top-k-compressor.h"
 #include "core/rng.h"
 
 #include <Eigen/Core>
@@ -20,8 +19,7 @@ namespace airgrad {
  */
 
 /// Top-K (biased, contractive): the K entries of largest magnitude.
-void CompressTopK(TopKCompressor& selector,
-                  const Eigen::Ref<const Eigen::VectorXd>& v,
+void CompressTopK(const Eigen::Ref<const Eigen::VectorXd>& v,
                   Eigen::Index k,
                   ValueFormat format,
                   CompressedVector& out);

@@ -36,7 +36,7 @@ VectorCompressor::Apply(const Eigen::Ref<const Eigen::VectorXd>& v, CompressedVe
         CompressDense(v, f, out);
         return;
     case Kind::kTopK:
-        CompressTopK(m_topK, v, kk, f, out);
+        CompressTopK(v, kk, f, out);
         return;
     case Kind::kRandK:
         m_randK.Compress(v, kk, m_options.unbiased, m_rng, f, out);

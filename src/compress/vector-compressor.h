@@ -46,7 +46,6 @@ class VectorCompressor
   private:
     Options m_options;
     Eigen::Index m_dim;
-    TopKCompressor m_topK;
     RandKCompressor m_randK;
     Rng m_rng;
     Eigen::VectorXd m_clipped;

@@ -443,6 +443,43 @@ TEST(Message, ASparseCountThePayloadCannotHoldIsRefusedBeforeAllocating)
     EXPECT_EQ(indices.capacity(), 0U);
 }
 
+TEST(Message, ACheckedMessageIsDecodedWithoutReadingItsCrcAgain)
+{
+    // The server checks an uplink once, where it arrives (ReadHeader); the codec then decodes the
+    // CheckedMessage. To show that decoding does not check the CRC again, give it one whose CRC
+    // field is wrong: the checked path decodes it to the values of the intact message, the
+    // unchecked path refuses it.
+    CompressedVector intact, back;
+    DecodeCompressed(kGoldenSparse.data(), kGoldenSparse.size(), 1000, intact);
+    std::vector<uint8_t> badCrc = kGoldenSparse;
+    badCrc[23] ^= 0x01;
+    EXPECT_THROW(DecodeCompressed(badCrc.data(), badCrc.size(), 1000, back), std::runtime_error);
+    const MessageHeader h = ReadHeader(kGoldenSparse.data(), kGoldenSparse.size());
+    DecodeCompressed(CheckedMessage{badCrc.data(), badCrc.size(), h}, 1000, back);
+    EXPECT_EQ(back.indices, intact.indices);
+    EXPECT_EQ(back.values.head(back.Count()), intact.values.head(intact.Count()));
+    EXPECT_THROW(DecodeCompressed(CheckedMessage{badCrc.data(), badCrc.size(), h}, 999, back), std::runtime_error)
+        << "the dimension is still checked";
+
+    // A predicted message: the outer CRC covers the inner message, so neither CRC is read again;
+    // the inner header's fields are still validated.
+    std::vector<uint8_t> predicted = kGoldenPredicted;
+    const MessageHeader ph = ReadHeader(predicted.data(), predicted.size());
+    const size_t innerAt = kMessageHeaderBytes + 2 * 4; // two float32 coefficients
+    predicted[innerAt + 23] ^= 0x01;                     // the inner message's CRC field
+    Eigen::VectorXd coefficients;
+    CheckedMessage inner;
+    DecodePredicted(CheckedMessage{predicted.data(), predicted.size(), ph}, coefficients, inner);
+    EXPECT_EQ(coefficients, Eigen::Vector2d(0.5, -0.25));
+    ASSERT_EQ(inner.size, kGoldenSparse.size());
+    EXPECT_EQ(inner.header.count, 2U);
+    DecodeCompressed(inner, 1000, back);
+    EXPECT_EQ(back.indices, intact.indices);
+    predicted[innerAt] = 9; // the inner message's version
+    EXPECT_THROW(DecodePredicted(CheckedMessage{predicted.data(), predicted.size(), ph}, coefficients, inner),
+                 std::runtime_error);
+}
+
 TEST(Message, CorruptionTruncationAndWrongTypeAreRejected)
 {
     std::vector<uint8_t> bad = kGoldenDense;

@@ -19,7 +19,7 @@ constexpr size_t kVariable = std::numeric_limits<size_t>::max();
 uint32_t
 PayloadCrc(const uint8_t* payload, size_t size)
 {
-    return static_cast<uint32_t>(crc32(0L, payload, static_cast<uInt>(size)));
+    return static_cast<uint32_t>(crc32_z(0L, payload, size)); // crc32 takes 32-bit sizes
 }
 
 size_t
@@ -457,8 +457,11 @@ CompressedVector::AddTo(Eigen::Ref<Eigen::VectorXd> out, double factor) const
     }
 }
 
+namespace {
+
+/// ReadHeader's checks of the header and the sizes, with the CRC only when `checkCrc`.
 MessageHeader
-ReadHeader(const uint8_t* data, size_t size)
+ReadHeaderFields(const uint8_t* data, size_t size, bool checkCrc)
 {
     if (size < kMessageHeaderBytes)
     {
@@ -509,11 +512,19 @@ ReadHeader(const uint8_t* data, size_t size)
         throw std::runtime_error("message payload of " + std::to_string(size - kMessageHeaderBytes) +
                                  " bytes, header says " + std::to_string(expected));
     }
-    if (PayloadCrc(data + kMessageHeaderBytes, size - kMessageHeaderBytes) != crc)
+    if (checkCrc && PayloadCrc(data + kMessageHeaderBytes, size - kMessageHeaderBytes) != crc)
     {
         throw std::runtime_error("message CRC mismatch (corrupted payload)");
     }
     return h;
+}
+
+} // namespace
+
+MessageHeader
+ReadHeader(const uint8_t* data, size_t size)
+{
+    return ReadHeaderFields(data, size, true);
 }
 
 MessageType
@@ -868,7 +879,17 @@ EncodeCompressed(MessageHeader header, const CompressedVector& v, std::vector<ui
 MessageHeader
 DecodeCompressed(const uint8_t* data, size_t size, Eigen::Index dimension, CompressedVector& v)
 {
-    const MessageHeader h = ReadHeader(data, size);
+    const CheckedMessage message{data, size, ReadHeader(data, size)};
+    DecodeCompressed(message, dimension, v);
+    return message.header;
+}
+
+void
+DecodeCompressed(const CheckedMessage& message, Eigen::Index dimension, CompressedVector& v)
+{
+    const MessageHeader& h = message.header;
+    const uint8_t* data = message.data;
+    const size_t size = message.size;
     if (static_cast<Eigen::Index>(h.dimension) != dimension)
     {
         throw std::runtime_error("message of dimension " + std::to_string(h.dimension) + ", expected " +
@@ -887,11 +908,11 @@ DecodeCompressed(const uint8_t* data, size_t size, Eigen::Index dimension, Compr
             v.values.resize(v.dimension);
         }
         ReadValues(payload, h.format, v.values.data(), h.count);
-        return h;
+        return;
     case MessageType::kSparse:
         v.kind = CompressedVector::Kind::kSparse;
         ReadSparseBody(h, payload, payloadBytes, v.indices, v.values);
-        return h;
+        return;
     case MessageType::kSign:
     {
         v.kind = CompressedVector::Kind::kSign;
@@ -904,7 +925,7 @@ DecodeCompressed(const uint8_t* data, size_t size, Eigen::Index dimension, Compr
             // branch-free: random signs would mispredict half the time
             v.levels[j] = static_cast<int16_t>(1 - 2 * static_cast<int>((bits[j >> 3] >> (7 - (j & 7))) & 1U));
         }
-        return h;
+        return;
     }
     case MessageType::kQuantized:
         break;
@@ -978,8 +999,26 @@ DecodeCompressed(const uint8_t* data, size_t size, Eigen::Index dimension, Compr
         idx.clear();
     }
     ExpectEnd(r, payloadBytes, "quantized");
-    return h;
+    return;
 }
+
+namespace {
+
+/// Reads a predicted message's coefficients (resized); returns their size in bytes.
+size_t
+PredictedCoefficients(const MessageHeader& h, size_t size, const uint8_t* data, Eigen::VectorXd& coefficients)
+{
+    const size_t coefficientBytes = static_cast<size_t>(h.count) * ValueBits(h.format) / 8;
+    if (coefficientBytes > size - kMessageHeaderBytes)
+    {
+        throw std::runtime_error("predicted message: shorter than its coefficients");
+    }
+    coefficients.resize(h.count);
+    ReadValues(data + kMessageHeaderBytes, h.format, coefficients.data(), h.count);
+    return coefficientBytes;
+}
+
+} // namespace
 
 void
 EncodePredicted(MessageHeader header,
@@ -1004,16 +1043,27 @@ DecodePredicted(const uint8_t* data,
                 size_t& innerSize)
 {
     const MessageHeader h = Expect(data, size, MessageType::kPredicted);
-    const size_t coefficientBytes = static_cast<size_t>(h.count) * ValueBits(h.format) / 8;
-    if (coefficientBytes > size - kMessageHeaderBytes)
-    {
-        throw std::runtime_error("predicted message: shorter than its coefficients");
-    }
-    coefficients.resize(h.count);
-    ReadValues(data + kMessageHeaderBytes, h.format, coefficients.data(), h.count);
+    const size_t coefficientBytes = PredictedCoefficients(h, size, data, coefficients);
     inner = data + kMessageHeaderBytes + coefficientBytes;
     innerSize = size - kMessageHeaderBytes - coefficientBytes;
     return h;
+}
+
+void
+DecodePredicted(const CheckedMessage& message, Eigen::VectorXd& coefficients, CheckedMessage& inner)
+{
+    if (message.header.type != MessageType::kPredicted)
+    {
+        throw std::runtime_error("message of type " + std::to_string(static_cast<int>(message.header.type)) +
+                                 " where a predicted message was expected");
+    }
+    const size_t coefficientBytes = PredictedCoefficients(message.header, message.size, message.data, coefficients);
+    inner.data = message.data + kMessageHeaderBytes + coefficientBytes;
+    inner.size = message.size - kMessageHeaderBytes - coefficientBytes;
+    if (inner.size > 0)
+    {
+        inner.header = ReadHeaderFields(inner.data, inner.size, false);
+    }
 }
 
 void

@@ -134,6 +134,17 @@ struct CompressedVector
  */
 MessageHeader ReadHeader(const uint8_t* data, size_t size);
 
+/**
+ * \brief A message that ReadHeader has validated, CRC included, with the header it read: what a
+ * receiver keeps from an arrival, so that decoding it later does not read and check it again.
+ */
+struct CheckedMessage
+{
+    const uint8_t* data = nullptr;
+    size_t size = 0;
+    MessageHeader header;
+};
+
 /// The type field of a message, not yet validated (so a receiver picks its decoder, which validates).
 /// Throws std::runtime_error for a message shorter than its header.
 MessageType PeekType(const uint8_t* data, size_t size);
@@ -186,6 +197,8 @@ void EncodeCompressed(MessageHeader header,
 /// Decodes a dense, sparse, quantized or sign message of `dimension` coordinates into `v`
 /// (capacity is reused); throws std::runtime_error naming both dimensions when it is of another.
 MessageHeader DecodeCompressed(const uint8_t* data, size_t size, Eigen::Index dimension, CompressedVector& v);
+/// The same for a message already checked (its header and CRC are not read again).
+void DecodeCompressed(const CheckedMessage& message, Eigen::Index dimension, CompressedVector& v);
 
 /// Predicted message (TPC): coefficients, then an optional complete inner message.
 void EncodePredicted(MessageHeader header,
@@ -199,6 +212,9 @@ MessageHeader DecodePredicted(const uint8_t* data,
                               Eigen::VectorXd& coefficients,
                               const uint8_t*& inner,
                               size_t& innerSize);
+/// The same for a message already checked. Its CRC covers the inner message's bytes, so the inner
+/// header is validated without its own CRC; `inner.size` is 0 when there is none.
+void DecodePredicted(const CheckedMessage& message, Eigen::VectorXd& coefficients, CheckedMessage& inner);
 
 /// Model-delta message (CD-Adam's compressed downlink): last-applied rounds and an inner message.
 void EncodeModelDelta(MessageHeader header,

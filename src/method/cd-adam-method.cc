@@ -200,9 +200,9 @@ CdAdamServerCodec::BeginRound()
 }
 
 void
-CdAdamServerCodec::Accept(uint32_t worker, const uint8_t* data, size_t size)
+CdAdamServerCodec::Accept(uint32_t worker, const CheckedMessage& message)
 {
-    DecodeCompressed(data, size, m_roundSum.size(), m_decoded);
+    DecodeCompressed(message, m_roundSum.size(), m_decoded);
     m_decoded.AddTo(m_roundSum);
     if (m_options.strategy == CdAdamOptions::Strategy::kMarkov)
     {

@@ -96,7 +96,7 @@ class CdAdamServerCodec : public ServerCodec
   public:
     CdAdamServerCodec(const CdAdamOptions& options, Eigen::Index dim, int workers);
     void BeginRound() override;
-    void Accept(uint32_t worker, const uint8_t* data, size_t size) override;
+    void Accept(uint32_t worker, const CheckedMessage& message) override;
     void Step(Eigen::Ref<Eigen::VectorXd> x) override;
     void EncodeDownlink(const MessageHeader& header,
                         const std::vector<uint32_t>& lastApplied,

@@ -180,9 +180,9 @@ CompressedGradientServerCodec::BeginRound()
 }
 
 void
-CompressedGradientServerCodec::Accept(uint32_t /*worker*/, const uint8_t* data, size_t size)
+CompressedGradientServerCodec::Accept(uint32_t /*worker*/, const CheckedMessage& message)
 {
-    DecodeCompressed(data, size, m_sum.size(), m_decoded);
+    DecodeCompressed(message, m_sum.size(), m_decoded);
     m_decoded.AddTo(m_sum);
     ++m_accepted;
 }

@@ -97,7 +97,7 @@ class CompressedGradientServerCodec : public DirectionServerCodec
   public:
     CompressedGradientServerCodec(Eigen::Index dim, double step, int workers, bool divideByWorkers);
     void BeginRound() override;
-    void Accept(uint32_t worker, const uint8_t* data, size_t size) override;
+    void Accept(uint32_t worker, const CheckedMessage& message) override;
     void Direction(Eigen::Ref<Eigen::VectorXd> out) override;
 
   private:

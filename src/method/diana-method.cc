@@ -23,9 +23,9 @@ DianaServerCodec::BeginRound()
 }
 
 void
-DianaServerCodec::Accept(uint32_t worker, const uint8_t* data, size_t size)
+DianaServerCodec::Accept(uint32_t worker, const CheckedMessage& message)
 {
-    DecodeCompressed(data, size, m_roundSum.size(), m_decoded);
+    DecodeCompressed(message, m_roundSum.size(), m_decoded);
     m_decoded.AddTo(m_roundSum);
     m_decoded.AddTo(m_shifts[worker], m_alpha);
 }

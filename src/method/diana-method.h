@@ -17,7 +17,7 @@ class DianaServerCodec : public ServerCodec
   public:
     DianaServerCodec(Eigen::Index dim, double step, int workers, double alpha, double momentum);
     void BeginRound() override;
-    void Accept(uint32_t worker, const uint8_t* data, size_t size) override;
+    void Accept(uint32_t worker, const CheckedMessage& message) override;
     void Step(Eigen::Ref<Eigen::VectorXd> x) override;
     std::vector<const Eigen::VectorXd*> Mirrored(uint32_t worker) const override
     {

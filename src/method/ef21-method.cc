@@ -47,9 +47,9 @@ Ef21ServerCodec::Ef21ServerCodec(Eigen::Index dim, double step, int workers)
 }
 
 void
-Ef21ServerCodec::Accept(uint32_t worker, const uint8_t* data, size_t size)
+Ef21ServerCodec::Accept(uint32_t worker, const CheckedMessage& message)
 {
-    DecodeCompressed(data, size, m_sum.size(), m_decoded);
+    DecodeCompressed(message, m_sum.size(), m_decoded);
     m_decoded.AddTo(m_estimates[worker]);
     m_decoded.AddTo(m_sum);
 }

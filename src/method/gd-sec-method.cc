@@ -102,9 +102,9 @@ GdSecServerCodec::GdSecServerCodec(Eigen::Index dim, double step, int workers, d
 }
 
 void
-GdSecServerCodec::Accept(uint32_t worker, const uint8_t* data, size_t size)
+GdSecServerCodec::Accept(uint32_t worker, const CheckedMessage& message)
 {
-    DecodeCompressed(data, size, m_sum.size(), m_decoded);
+    DecodeCompressed(message, m_sum.size(), m_decoded);
     Eigen::VectorXd& h = m_references[worker];
     if (m_beta != 1.0)
     {

@@ -72,9 +72,9 @@ LagServerCodec::LagServerCodec(Eigen::Index dim, double step, int workers)
 }
 
 void
-LagServerCodec::Accept(uint32_t worker, const uint8_t* data, size_t size)
+LagServerCodec::Accept(uint32_t worker, const CheckedMessage& message)
 {
-    DecodeCompressed(data, size, m_sum.size(), m_decoded);
+    DecodeCompressed(message, m_sum.size(), m_decoded);
     if (m_decoded.kind != CompressedVector::Kind::kDense)
     {
         return; // a lazy round's header-only message: the server reuses the last gradient

@@ -60,7 +60,7 @@ class ServerCodec
      * Throws std::runtime_error, having changed nothing, when the message does not decode
      * (every codec decodes before it touches its state).
      */
-    virtual void Accept(uint32_t worker, const uint8_t* data, size_t size) = 0;
+    virtual void Accept(uint32_t worker, const CheckedMessage& message) = 0;
     /// Whether updates of this message type can be Accepted (a compressed vector by default).
     virtual bool AcceptsType(MessageType type) const
     {

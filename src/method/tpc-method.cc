@@ -40,12 +40,12 @@ namespace {
 
 /// Decodes the residual (if any) of a predicted message and forms g_hat = p + r.
 void
-Reconstruct(const PredictorHistory& history, const uint8_t* data, size_t size,
+Reconstruct(const PredictorHistory& history, const CheckedMessage& message,
             Eigen::VectorXd& coefficients, CompressedVector& residual, Eigen::VectorXd& estimate)
 {
-    const uint8_t* inner = nullptr;
-    size_t innerSize = 0;
-    const MessageHeader h = DecodePredicted(data, size, coefficients, inner, innerSize);
+    CheckedMessage inner;
+    DecodePredicted(message, coefficients, inner);
+    const MessageHeader& h = message.header;
     const bool warmUp = coefficients.size() == 0;
     if (warmUp == history.Full() || (!warmUp && coefficients.size() != history.Order()) ||
         h.dimension != static_cast<uint32_t>(estimate.size()))
@@ -60,9 +60,9 @@ Reconstruct(const PredictorHistory& history, const uint8_t* data, size_t size,
     {
         history.Predict(coefficients, estimate);
     }
-    if (innerSize > 0)
+    if (inner.size > 0)
     {
-        DecodeCompressed(inner, innerSize, estimate.size(), residual);
+        DecodeCompressed(inner, estimate.size(), residual);
         residual.AddTo(estimate);
     }
 }
@@ -189,9 +189,9 @@ TpcServerCodec::TpcServerCodec(Eigen::Index dim, double step, int workers, int o
 }
 
 void
-TpcServerCodec::Accept(uint32_t worker, const uint8_t* data, size_t size)
+TpcServerCodec::Accept(uint32_t worker, const CheckedMessage& message)
 {
-    Reconstruct(m_histories[worker], data, size, m_coefficients, m_decoded, m_estimate);
+    Reconstruct(m_histories[worker], message, m_coefficients, m_decoded, m_estimate);
     m_histories[worker].Push(m_estimate);
     m_sum += m_estimate - m_latest[worker];
     m_latest[worker] = m_estimate;

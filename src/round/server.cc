@@ -12,6 +12,7 @@ Server::Server(Eigen::VectorXd x0, std::unique_ptr<ServerCodec> codec, double st
       m_step(step),
       m_modelValues(modelValues),
       m_received(static_cast<size_t>(workers)),
+      m_headers(static_cast<size_t>(workers)),
       m_has(static_cast<size_t>(workers), 0),
       m_lastApplied(static_cast<size_t>(workers), 0),
       m_lastRejected(static_cast<size_t>(workers), 0),
@@ -62,6 +63,7 @@ Server::OnUplink(const uint8_t* data, size_t size)
         return false;
     }
     m_received[h.sender].assign(data, data + size);
+    m_headers[h.sender] = h;
     m_has[h.sender] = 1;
     return true;
 }
@@ -77,7 +79,9 @@ Server::EndRound()
         {
             try
             {
-                m_codec->Accept(static_cast<uint32_t>(m), m_received[m].data(), m_received[m].size());
+                // Checked in OnUplink: the codec decodes without reading the header or CRC again.
+                m_codec->Accept(static_cast<uint32_t>(m),
+                                CheckedMessage{m_received[m].data(), m_received[m].size(), m_headers[m]});
             }
             catch (const std::runtime_error&)
             {

@@ -58,6 +58,7 @@ class Server
     uint32_t m_round = 0;
     uint32_t m_steps = 0;
     std::vector<std::vector<uint8_t>> m_received; ///< per worker, this round's message bytes
+    std::vector<MessageHeader> m_headers;         ///< per worker, its message's header (checked in OnUplink)
     std::vector<uint8_t> m_has;                   ///< per worker: an update was kept this round
     std::vector<uint32_t> m_lastApplied;          ///< per worker: round of its last applied update
     std::vector<uint32_t> m_lastRejected;         ///< per worker: round of its last rejected update

@@ -257,6 +257,23 @@ class Runs(unittest.TestCase):
             self.assertIn(bad + ":2:", r.stderr)
             self.assertFalse(os.path.exists(os.path.join(tmp, "b", "run.json")))
 
+    def test_a_feature_index_whose_state_cannot_fit_is_refused_before_allocating(self):
+        # 3000 short lines naming feature 10^8: a few kB of data, but 1000 workers holding vectors
+        # of 10^8 doubles need petabytes. Before the memory estimate this ran for a minute at 6 GB.
+        with tempfile.TemporaryDirectory() as tmp:
+            data = os.path.join(tmp, "wide.libsvm")
+            with open(data, "w") as f:
+                f.write("".join(f"{1 if i % 2 else -1} {i % 50 + 1}:1 100000000:1\n" for i in range(3000)))
+            started = time.monotonic()
+            r = run("run", QUICKSTART, "--set", "problem.dataset=libsvm", "--set", "problem.data_file=" + data,
+                    "--set", "network.kind=ideal", "--set", "network.workers=1000", "--out", os.path.join(tmp, "a"))
+            self.assertEqual(r.returncode, 2, r.stderr)
+            for part in ("GiB", "d = 100000000", "problem.data_file = " + data, "network.workers = 1000",
+                         "method.name = gd"):
+                self.assertIn(part, r.stderr)
+            self.assertLess(time.monotonic() - started, 20)
+            self.assertFalse(os.path.exists(os.path.join(tmp, "a", "run.json")))
+
     def test_same_scenario_same_bytes(self):
         with tempfile.TemporaryDirectory() as tmp:
             outs = [os.path.join(tmp, str(i)) for i in range(2)]

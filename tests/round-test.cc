@@ -4,6 +4,7 @@
 #include "data/partition.h"
 #include "data/synthetic.h"
 #include "method/compressed-gradient-method.h"
+#include "method/method-factory.h"
 #include "problem/logistic-problem.h"
 #include "round/experiment.h"
 #include "round/optimum-cache.h"
@@ -18,6 +19,8 @@
 #include <functional>
 #include <sstream>
 
+#include <malloc.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace airgrad {
@@ -471,6 +474,76 @@ TEST(EvalEvery, RowsEveryKRoundsAndTheLast)
     }
     EXPECT_EQ(rounds, (std::vector<int>{0, 4, 8, 10}));
     EXPECT_EQ(applied, 10 * c.workers);
+}
+
+/// Heap bytes in use (small blocks and mmapped ones).
+double
+HeapInUse()
+{
+    const struct mallinfo2 m = mallinfo2();
+    return static_cast<double>(m.uordblks + m.hblkhd);
+}
+
+/// The heap a run of `c` holds after its rounds beyond its data, in vectors of d, measured in a
+/// child process (so that no earlier run's per-thread scratch hides or adds to it).
+double
+MeasuredStateVectors(const ExperimentConfig& c)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+    {
+        return -1.0;
+    }
+    const pid_t pid = fork();
+    if (pid == 0)
+    {
+        const double before = HeapInUse();
+        Experiment e(c);
+        struct : RoundObserver
+        {
+            void OnRound(const RoundRecord&) override {}
+        } ignore;
+        RunIdeal(e, ignore);
+        const double v = (HeapInUse() - before - e.TrainBytes()) / (8.0 * static_cast<double>(e.Dimension()));
+        (void)!write(fds[1], &v, sizeof v);
+        _exit(0);
+    }
+    close(fds[1]);
+    double v = -1.0;
+    if (read(fds[0], &v, sizeof v) != static_cast<ssize_t>(sizeof v))
+    {
+        v = -1.0;
+    }
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return v;
+}
+
+TEST(Memory, TheStateEstimateMatchesWhatEveryMethodsRunHolds)
+{
+    // d large and the data tiny, so that the heap a run holds after a few rounds is its state.
+    // Two worker counts separate the per-worker part (what grows at scale) from the shared one.
+    for (const MethodInfo& info : MethodCatalogue())
+    {
+        ExperimentConfig c = SmallConfig(info.name, 4);
+        c.samples = 80;
+        c.testSamples = 0;
+        c.features = 50000;
+        c.density = 4e-4;
+        c.rounds = 3;
+        c.step = 1e-3;
+        c.method.localSteps = info.name == "fedavg" ? 2 : 0;
+        const double four = MeasuredStateVectors(c);
+        c.workers = 8;
+        const double eight = MeasuredStateVectors(c);
+        ASSERT_GT(four, 0.0) << info.name;
+        const StateMemory estimated = EstimateStateMemory(c, c.features);
+        const double perWorker = (eight - four) / 4.0;
+        EXPECT_NEAR(estimated.perWorker, perWorker, 0.1 + 0.05 * perWorker) << info.name;
+        EXPECT_GT(estimated.Vectors(8), 0.9 * eight) << info.name << ": measured " << eight << " vectors";
+        EXPECT_LT(estimated.Vectors(8), 1.2 * eight) << info.name << ": measured " << eight << " vectors";
+    }
 }
 
 } // namespace

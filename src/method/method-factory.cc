@@ -8,6 +8,7 @@
 #include "method/lag-method.h"
 #include "method/tpc-method.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <stdexcept>
@@ -335,6 +336,13 @@ Find(const std::string& name)
     throw std::invalid_argument("method.name = '" + name + "' is not a method; allowed: " + allowed);
 }
 
+/// Bytes per coordinate of a dense vector of `format`, in doubles.
+double
+DenseFraction(ValueFormat format)
+{
+    return ValueBits(format) / 64.0;
+}
+
 [[noreturn]] void
 Reject(const std::string& key, const std::string& value, const std::string& allowed)
 {
@@ -433,6 +441,68 @@ ResolveK(const MethodSpec& spec, Eigen::Index dim)
     }
     const double k = std::ceil(spec.kFraction * static_cast<double>(dim));
     return std::max<Eigen::Index>(1, std::min<Eigen::Index>(dim, static_cast<Eigen::Index>(k)));
+}
+
+MethodMemory
+EstimateMethodMemory(const MethodSpec& spec, Eigen::Index dim)
+{
+    const std::string& n = spec.name;
+    const double dense = DenseFraction(spec.values); // a dense message, per coordinate
+    const double levels = 0.25;                       // int16 levels of a quantized or sign vector
+    // K (index, value) pairs, for the compressed vector and its message
+    const double sparse =
+        1.5 * static_cast<double>(std::min<Eigen::Index>(dim, ResolveK(spec, dim))) / static_cast<double>(dim);
+    MethodMemory m;
+    m.shared = 2.0; // the server codec's sum and its decoded update
+    if (n == "gd" || n == "fedavg")
+    {
+        m.perWorker = 2.0 + dense; // memory (unused), the dense compressed copy, the message
+    }
+    else if (n == "topk" || n == "topk-ef" || n == "adaptive-topk")
+    {
+        m.perWorker = 1.0 + sparse; // the memory e
+    }
+    else if (n == "randk" || n == "randk-ef")
+    {
+        m.perWorker = 1.5 + sparse; // the memory and the permutation Rand-K draws from
+    }
+    else if (n == "qsgd" || n == "terngrad")
+    {
+        m.perWorker = 1.0 + levels + (n == "terngrad" && spec.clip ? 1.0 : 0.0); // and the clipped copy
+    }
+    else if (n == "ef-sign")
+    {
+        m.perWorker = 2.0 + levels; // the memory and u, kept for a rollback
+    }
+    else if (n == "lag")
+    {
+        m.perWorker = 4.0 + dense; // last sent, staged, previous iterate; the server's last gradient
+    }
+    else if (n == "ef21" || n == "diana")
+    {
+        // estimate (shift), staged, difference; the server's mirror
+        m.perWorker = 4.0 + (n == "diana" || spec.compressor == "sign" ? levels : sparse);
+    }
+    else if (n == "gd-sec")
+    {
+        // reference, error, v, two staged, previous model, the compressed copy; the server's reference
+        m.perWorker = 8.0 + sparse;
+    }
+    else if (n == "tpc")
+    {
+        // the P-deep history on both sides, estimate, residual, previous iterate, compressed copy,
+        // the server's latest estimate; a dense residual's message in the driver's and server's buffers
+        m.perWorker = 2.0 * spec.order + 5.0 + (spec.residual == "dense" ? 2.0 * dense : sparse);
+    }
+    else if (n == "cd-adam" || n == "amsgrad")
+    {
+        // model copy, tracker, staged, input, server tracker, direction, AMSGrad's four, the
+        // compressed copy; the server's tracker of this worker (markov); amsgrad's dense message
+        m.perWorker = 11.0 + (n == "amsgrad" ? dense : (spec.strategy == "markov" ? 1.0 : 0.0) +
+                                                           (spec.compressor == "sign" ? levels : sparse));
+        m.shared = 10.0; // AMSGrad's four, the aggregate, trackers, input, direction
+    }
+    return m;
 }
 
 std::unique_ptr<WorkerCodec>

@@ -95,6 +95,19 @@ int LocalSteps(const MethodSpec& spec);
 /// K of a Top-K style method for dimension d.
 Eigen::Index ResolveK(const MethodSpec& spec, Eigen::Index dim);
 
+/**
+ * \brief The memory a method's codecs hold while a run goes, in vectors of d doubles (8 d bytes
+ * each): per worker (its worker codec, the server's mirror of it and the two buffers of its
+ * update message) and once (the server codec). Counted from the codecs' members, for the memory
+ * check before a run; a test compares it with the heap runs of every method use.
+ */
+struct MethodMemory
+{
+    double perWorker = 0.0;
+    double shared = 0.0;
+};
+MethodMemory EstimateMethodMemory(const MethodSpec& spec, Eigen::Index dim);
+
 std::unique_ptr<WorkerCodec> CreateWorkerCodec(const MethodSpec& spec, const MethodContext& context);
 std::unique_ptr<ServerCodec> CreateServerCodec(const MethodSpec& spec, const MethodContext& context);
 

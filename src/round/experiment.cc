@@ -10,10 +10,14 @@
 #include "round/optimum-cache.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <stdexcept>
+#include <thread>
 
 namespace airgrad {
 
@@ -55,6 +59,54 @@ FileExists(const std::string& path)
 {
     struct stat st;
     return ::stat(path.c_str(), &st) == 0;
+}
+
+double
+Threads()
+{
+    return std::max(1U, std::thread::hardware_concurrency());
+}
+
+double
+Gib(double bytes)
+{
+    return bytes / (1024.0 * 1024.0 * 1024.0);
+}
+
+std::string
+Fixed(double v, int digits)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
+/**
+ * \brief Refuses, before anything of size d is allocated, a run whose state cannot fit this
+ * machine's memory: the method's vectors (EstimateMethodMemory), the workers' and server's, and
+ * the setup's solver (which runs before the state exists, so the larger of the two counts).
+ */
+void
+CheckMemory(const ExperimentConfig& c, Eigen::Index d, double dataBytes)
+{
+    const StateMemory state = EstimateStateMemory(c, d);
+    const double solver = 10.0 + 2.0 * Threads(); // Newton-CG's vectors (Lanczos' basis is bounded)
+    const double need = dataBytes + 8.0 * static_cast<double>(d) * std::max(solver, state.Vectors(c.workers));
+    const double pages = static_cast<double>(::sysconf(_SC_PHYS_PAGES));
+    const double available = pages * static_cast<double>(::sysconf(_SC_PAGE_SIZE));
+    if (pages <= 0.0 || need <= available)
+    {
+        return;
+    }
+    const std::string dimension =
+        c.dataset == "synthetic" ? "problem.features" : c.dataset == "fashion-mnist" ? "the dataset" :
+                                                         "the largest feature index of problem.data_file = " + c.dataFile;
+    throw std::invalid_argument(
+        "the run needs about " + Fixed(Gib(need), 1) + " GiB, more than this machine's " + Fixed(Gib(available), 1) +
+        " GiB: d = " + std::to_string(d) + " coordinates (from " + dimension + ") x 8 bytes x (network.workers = " +
+        std::to_string(c.workers) + " x " + Fixed(state.perWorker, 2) + " vectors for method.name = " + c.method.name +
+        " + " + Fixed(state.shared, 1) + " shared), and " + Fixed(Gib(dataBytes), 2) +
+        " GiB of data; lower network.workers, choose a method that keeps less per worker, or fewer features");
 }
 
 /// Training and test sets as the config asks, labels still raw.
@@ -157,6 +209,20 @@ SecondsSince(std::chrono::steady_clock::time_point start)
 
 } // namespace
 
+StateMemory
+EstimateStateMemory(const ExperimentConfig& c, Eigen::Index d)
+{
+    const MethodMemory method = EstimateMethodMemory(c.method, d);
+    const bool exact = c.modelValues == ValueFormat::kFloat64 && c.batchSize == 0 && LocalSteps(c.method) == 1 && !c.l2Prox;
+    StateMemory m;
+    m.perWorker = method.perWorker + (exact ? 1.0 : 0.0); // a reusable exact gradient
+    // the server's model and model message, the workers' per-thread model and gradient (and
+    // local iterate), the objective's per-thread buffers, the experiment's gradient and subgradient
+    m.shared = method.shared + 1.0 + ValueBits(c.modelValues) / 64.0 +
+               (LocalSteps(c.method) > 1 ? 3.0 : 2.0) * c.threads + 2.0 * Threads() + 2.0;
+    return m;
+}
+
 Experiment::Experiment(const ExperimentConfig& config)
     : m_config(config)
 {
@@ -215,6 +281,7 @@ Experiment::Experiment(const ExperimentConfig& config)
         views.push_back(m_shards.back().get());
     }
     data.train = Dataset(); // the shards hold the training data now
+    CheckMemory(config, m_shards.front()->Dimension(), m_trainBytes + data.test.Bytes());
     if (data.test.Samples() > 0)
     {
         m_test = MakeProblem(config, std::make_shared<const Dataset>(std::move(data.test)), config.l2, m_classes);

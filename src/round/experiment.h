@@ -14,6 +14,20 @@
 
 namespace airgrad {
 
+/// A run's state in vectors of d doubles, as EstimateStateMemory counts it (the data excluded).
+struct StateMemory
+{
+    double perWorker = 0.0;
+    double shared = 0.0;
+    double Vectors(int workers) const { return workers * perWorker + shared; }
+};
+/**
+ * \brief The state a run of `config` at dimension d holds besides its data: the method's codecs
+ * (EstimateMethodMemory), the workers, the server and the objective. The Experiment refuses,
+ * before allocating it, a run whose data, state or setup cannot fit this machine's memory.
+ */
+StateMemory EstimateStateMemory(const ExperimentConfig& config, Eigen::Index d);
+
 /**
  * \brief One run's learning side, built from a config: data, shards, workers, server, the global
  * objective with its exact f* and L, and the evaluation of a metrics row. Drivers (the ideal

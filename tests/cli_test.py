@@ -447,6 +447,13 @@ class Sweep(unittest.TestCase):
         started = time.monotonic()
         self.expect_rejected("[sweep]\n" + big, "has more than 10000 points", "--max-points")
         self.assertLess(time.monotonic() - started, 5)
+        # A grid within the limit is reported by its size before its points are validated.
+        seeds = ",".join(str(i) for i in range(1, 3000)) + ",x"
+        r = run("sweep", self.write(f"[sweep]\nrun.seed = {seeds}\n"), "--out", self.out)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        lines = r.stderr.splitlines()
+        self.assertIn("3000 points; validating each before any runs", lines[0])
+        self.assertIn("run.seed = 'x'", lines[-1])
 
 
 if __name__ == "__main__":

@@ -482,9 +482,25 @@ RunSweepCommand(int argc, char** argv)
         return kUsageError;
     }
     SweepSpec spec;
+    const bool terminal = isatty(2) != 0;
+    auto lastPrint = std::chrono::steady_clock::now();
+    const auto validating = [&](size_t validated, size_t points) {
+        const auto now = std::chrono::steady_clock::now();
+        if (validated == 0)
+        {
+            std::fprintf(stderr, "airgrad sweep: %zu points; validating each before any runs\n", points);
+        }
+        else if (validated == points ? points >= 100 : now - lastPrint >= std::chrono::seconds(terminal ? 1 : 10))
+        {
+            std::fprintf(stderr, "%sairgrad sweep: validated %zu/%zu points%s", terminal ? "\r\033[K" : "",
+                         validated, points, terminal && validated < points ? "" : "\n");
+            lastPrint = now;
+        }
+        std::fflush(stderr);
+    };
     try
     {
-        spec = LoadSweep(sweepPath, maxPoints);
+        spec = LoadSweep(sweepPath, maxPoints, validating);
     }
     catch (const std::invalid_argument& e)
     {

@@ -1082,7 +1082,7 @@ ResolveScenario(const ScenarioValues& values)
 }
 
 SweepSpec
-LoadSweep(const std::string& path, long long maxPoints)
+LoadSweep(const std::string& path, long long maxPoints, const SweepValidationProgress& progress)
 {
     const ScenarioValues values = ReadIni(path, {"sweep."}, {"target.loss_gap", "target.test_accuracy"});
     SweepSpec spec;
@@ -1142,8 +1142,14 @@ LoadSweep(const std::string& path, long long maxPoints)
                                     std::to_string(maxPoints) + " points; allowed: at most " +
                                     std::to_string(maxPoints) + " (raise it with --max-points N)");
     }
-    for (const ScenarioValues& point : SweepPoints(spec))
+    const std::vector<ScenarioValues> grid = SweepPoints(spec);
+    for (size_t i = 0; i < grid.size(); ++i)
     {
+        if (progress)
+        {
+            progress(i, grid.size());
+        }
+        const ScenarioValues& point = grid[i];
         ScenarioValues full = spec.base;
         std::string where;
         for (const auto& [key, value] : point)
@@ -1160,6 +1166,10 @@ LoadSweep(const std::string& path, long long maxPoints)
             throw std::invalid_argument(path + ": " + e.what() +
                                         (where.empty() ? "" : " (sweep point " + where + ")"));
         }
+    }
+    if (progress)
+    {
+        progress(grid.size(), grid.size());
     }
     return spec;
 }

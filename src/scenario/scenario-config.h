@@ -3,6 +3,7 @@
 
 #include "round/experiment-config.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -80,16 +81,18 @@ struct SweepSpec
     std::vector<SweepTarget> targets;
 };
 
-/**
- * \brief Reads a sweep file and validates every point of its grid, so that a bad value fails
- * before anything runs. Throws std::invalid_argument naming the key, the value (and the point)
- * and what is allowed.
- */
 /// The most grid points a sweep may have unless the caller allows more (airgrad sweep --max-points).
 constexpr long long kDefaultMaxSweepPoints = 10000;
-/// Reads and validates a sweep file; refuses, before validating any point, a grid of more than
-/// `maxPoints` points, naming its size and axes.
-SweepSpec LoadSweep(const std::string& path, long long maxPoints = kDefaultMaxSweepPoints);
+/// Told how many grid points are validated (0 first, once the grid's size is known) of how many.
+using SweepValidationProgress = std::function<void(size_t validated, size_t points)>;
+/**
+ * \brief Reads a sweep file and validates every point of its grid, so that a bad value fails
+ * before anything runs; refuses, before validating any point, a grid of more than `maxPoints`
+ * points, naming its size and axes. Throws std::invalid_argument naming the key, the value (and
+ * the point) and what is allowed.
+ */
+SweepSpec LoadSweep(const std::string& path, long long maxPoints = kDefaultMaxSweepPoints,
+                    const SweepValidationProgress& progress = nullptr);
 
 /// The grid points as key -> value text of the swept keys, last axis varying fastest.
 std::vector<ScenarioValues> SweepPoints(const SweepSpec& spec);

@@ -4,6 +4,7 @@
 usage: cli_test.py AIRGRAD_BINARY SOURCE_DIR
 """
 import csv
+import fcntl
 import json
 import os
 import signal
@@ -377,25 +378,76 @@ class Sweep(unittest.TestCase):
         with open(os.path.join(self.out, "method.name=gd+network.snr_db=5", "metrics.csv")) as f:
             self.assertEqual(len(f.read().splitlines()), 1 + 7)  # header, rounds 0..6
 
-    def test_killed_sweep_resumes_and_finishes_every_point_exactly_once(self):
-        path = self.write(SWEEP.format(rounds=400, kind="wifi"))
-        proc = subprocess.Popen([BINARY, "sweep", path, "--jobs", "2", "--out", self.out],
-                                stderr=subprocess.DEVNULL, start_new_session=True)
-        run_json = lambda: [n for n in os.listdir(self.out) if os.path.exists(os.path.join(self.out, n, "run.json"))] \
-            if os.path.isdir(self.out) else []
-        while not run_json() and proc.poll() is None:
-            time.sleep(0.05)
-        os.killpg(proc.pid, signal.SIGKILL)  # the sweep and its running points
-        proc.wait()
-        finished = {n: os.stat(os.path.join(self.out, n, "run.json")).st_mtime_ns for n in run_json()}
-        self.assertLess(len(finished), 4, "the sweep ended before it could be killed")
-        r = run("sweep", path, "--jobs", "2", "--out", self.out)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn(f"{len(finished)} already finished", r.stderr)
-        for n, mtime in finished.items():
-            self.assertEqual(os.stat(os.path.join(self.out, n, "run.json")).st_mtime_ns, mtime, n)
-        index = read_index(os.path.join(self.out, "sweep.csv"))
-        self.assertEqual(sorted(p["status"] for p in index.values()), ["done"] * 4)
+    def locked(self, path):
+        """Whether a process holds the flock on `path` (the point and sweep directory locks)."""
+        if not os.path.exists(path):
+            return False
+        with open(path) as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(f, fcntl.LOCK_UN)
+            return False
+
+    def point_locks(self, out):
+        return [os.path.join(out, n, ".lock") for n in os.listdir(out)] if os.path.isdir(out) else []
+
+    def test_a_sweep_killed_at_any_moment_resumes_to_the_same_results(self):
+        # Killed while validating (0 s), while points run, and as points finish and sweep.csv is
+        # rewritten; by SIGTERM to the sweep alone (it stops and waits for its points) and by
+        # SIGKILL (the kernel stops its points). The resumed sweep must finish every point with
+        # the bytes of an uninterrupted sweep.
+        path = self.write(SWEEP.format(rounds=300, kind="wifi"))
+        reference = os.path.join(self.tmp.name, "reference")
+        self.assertEqual(run("sweep", path, "--jobs", "2", "--out", reference).returncode, 0)
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            for delay in (0.0, 0.3, 0.8, 1.2, 1.6):
+                out = os.path.join(self.tmp.name, f"{sig.name}-{delay}")
+                proc = subprocess.Popen([BINARY, "sweep", path, "--jobs", "2", "--out", out],
+                                        stderr=subprocess.PIPE, text=True)
+                time.sleep(delay)
+                proc.send_signal(sig)
+                _, err = proc.communicate(timeout=60)
+                if sig == signal.SIGTERM:
+                    self.assertIn(proc.returncode, (-signal.SIGTERM, 128 + signal.SIGTERM), err)
+                    held = [p for p in self.point_locks(out) if self.locked(p)]
+                    self.assertEqual(held, [], f"points outlived the sweep stopped at {delay} s")
+                else:
+                    deadline = time.monotonic() + 10
+                    while any(self.locked(p) for p in self.point_locks(out)) and time.monotonic() < deadline:
+                        time.sleep(0.05)
+                    self.assertFalse(any(self.locked(p) for p in self.point_locks(out)),
+                                     f"points outlived the sweep killed at {delay} s")
+                r = run("sweep", path, "--jobs", "2", "--out", out)
+                self.assertEqual(r.returncode, 0, (sig.name, delay, r.stderr))
+                index = read_index(os.path.join(out, "sweep.csv"))
+                self.assertEqual(sorted(p["status"] for p in index.values()), ["done"] * 4, (sig.name, delay))
+                for name in index:
+                    for f in ("metrics.csv", "workers.csv"):
+                        with open(os.path.join(out, name, f), "rb") as a, open(os.path.join(reference, name, f), "rb") as b:
+                            self.assertEqual(a.read(), b.read(), (sig.name, delay, name, f))
+
+    def test_one_directory_takes_one_sweep_and_one_run_at_a_time(self):
+        path = self.write(SWEEP.format(rounds=300, kind="wifi"))
+        first = subprocess.Popen([BINARY, "sweep", path, "--out", self.out], stderr=subprocess.DEVNULL)
+        lock = os.path.join(self.out, ".sweep.lock")
+        while not self.locked(lock) and first.poll() is None:
+            time.sleep(0.01)
+        r = run("sweep", path, "--out", self.out)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn(f"is in use by another airgrad sweep (held by pid {first.pid})", r.stderr)
+        first.send_signal(signal.SIGTERM)
+        first.wait(timeout=60)
+        # A point directory another run is writing (here: whose lock this test holds) is refused.
+        point = os.path.join(self.tmp.name, "point")
+        os.makedirs(point)
+        with open(os.path.join(point, ".lock"), "w") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            r = run("run", QUICKSTART, *SMALL, "--set", "network.kind=ideal", "--out", point)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("is being written by another airgrad run", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(point, "metrics.csv")))
 
     def test_gnu_parallel_gives_the_same_index_as_jobs(self):
         path = self.write(SWEEP.format(rounds=20, kind="wifi"))

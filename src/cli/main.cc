@@ -1,5 +1,6 @@
 // The airgrad executable: run a scenario, list what exists, document every key.
 
+#include "cli/directory-lock.h"
 #include "cli/progress.h"
 #include "cli/sweep.h"
 #include "helper/network-drivers.h"
@@ -20,7 +21,12 @@
 #include <string>
 #include <vector>
 
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -184,6 +190,15 @@ Run(int argc, char** argv)
         std::cerr << "airgrad run: missing SCENARIO.ini\n" << kUsage;
         return kUsageError;
     }
+    if (const char* sweep = std::getenv("AIRGRAD_SWEEP_PID"))
+    {
+        // A point of a sweep ends with it, even when the sweep is killed outright.
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (std::to_string(getppid()) != sweep)
+        {
+            return 1; // the sweep ended before this point started
+        }
+    }
     const std::string scenarioPath = vm["scenario"].as<std::string>();
     const auto overrides = vm.count("set") ? vm["set"].as<std::vector<std::string>>()
                                            : std::vector<std::string>{};
@@ -217,6 +232,15 @@ Run(int argc, char** argv)
                       << "written: " << ec.message() << "\n";
             return kUsageError;
         }
+    }
+    // One run per directory: two writing the same files would rename each other's away.
+    DirectoryLock lock;
+    std::string holder;
+    if (!lock.Acquire((out / ".lock").string(), holder))
+    {
+        std::cerr << "airgrad: error: output directory " << out << " (--out, or results/run.name) is being "
+                  << "written by another airgrad run (" << holder << "); wait for it or choose another --out\n";
+        return kUsageError;
     }
 
     const auto started = std::chrono::steady_clock::now();

@@ -8,6 +8,8 @@
 
 #include "cli/sweep.h"
 
+#include "cli/directory-lock.h"
+
 #include "data/loaders.h"
 
 #include "round/metrics-writer.h"
@@ -20,7 +22,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -40,6 +44,15 @@ namespace airgrad {
 namespace {
 
 constexpr int kUsageError = 2;
+
+/// The signal that asked the sweep to stop (0: none): the loop stops its points and waits for them.
+volatile std::sig_atomic_t g_stopSignal = 0;
+
+extern "C" void
+OnStopSignal(int signal)
+{
+    g_stopSignal = signal;
+}
 const char* kSweepUsage =
     "usage: airgrad sweep SWEEP.ini [--jobs N] [--out DIR] [--max-points N]\n"
     "       airgrad sweep SWEEP.ini [--out DIR] --emit-commands FILE | --emit-slurm FILE\n"
@@ -336,6 +349,17 @@ Execute(const SweepSpec& spec, std::vector<Point>& points, const fs::path& out, 
               << out.string() << "\n";
     const bool terminal = isatty(2) != 0;
     const auto started = std::chrono::steady_clock::now();
+    // Stopped by a signal, the sweep stops its running points and waits for them, so that none
+    // outlives it; killed outright (SIGKILL), its points are stopped by the kernel (run's
+    // PR_SET_PDEATHSIG, asked for by AIRGRAD_SWEEP_PID).
+    struct sigaction stop = {};
+    stop.sa_handler = OnStopSignal;
+    sigemptyset(&stop.sa_mask);
+    for (int signal : {SIGTERM, SIGINT, SIGHUP})
+    {
+        sigaction(signal, &stop, nullptr);
+    }
+    setenv("AIRGRAD_SWEEP_PID", std::to_string(getpid()).c_str(), 1);
     std::map<pid_t, size_t> running;
     size_t next = 0, finishedNow = 0, failed = 0;
     auto lastPrint = std::chrono::steady_clock::now() - std::chrono::hours(1);
@@ -363,9 +387,9 @@ Execute(const SweepSpec& spec, std::vector<Point>& points, const fs::path& out, 
                      FormatDuration(elapsed).c_str(), eta.c_str(), terminal ? "" : "\n");
         std::fflush(stderr);
     };
-    while (next < pending.size() || !running.empty())
+    while ((next < pending.size() || !running.empty()) && g_stopSignal == 0)
     {
-        while (running.size() < static_cast<size_t>(jobs) && next < pending.size())
+        while (running.size() < static_cast<size_t>(jobs) && next < pending.size() && g_stopSignal == 0)
         {
             Point& p = points[pending[next++]];
             running[Spawn(p)] = static_cast<size_t>(&p - points.data());
@@ -398,6 +422,25 @@ Execute(const SweepSpec& spec, std::vector<Point>& points, const fs::path& out, 
         }
         WriteIndex(spec, points, out);
         progress(true);
+    }
+    if (g_stopSignal != 0)
+    {
+        for (const auto& [pid, index] : running)
+        {
+            kill(pid, SIGTERM);
+        }
+        for (const auto& [pid, index] : running)
+        {
+            int status = 0;
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            {
+            }
+            points[index].status = fs::exists(points[index].dir / "run.json") ? "done" : "pending";
+        }
+        WriteIndex(spec, points, out);
+        std::fprintf(stderr, "%sairgrad sweep: stopped by signal %d; %zu running point(s) stopped; the same "
+                     "command resumes\n", terminal ? "\r\033[K" : "", static_cast<int>(g_stopSignal), running.size());
+        return 128 + g_stopSignal;
     }
     WriteIndex(spec, points, out);
     if (terminal)
@@ -512,6 +555,19 @@ RunSweepCommand(int argc, char** argv)
         const Scenario base = ResolveScenario(spec.base);
         out = vm.count("out") ? fs::path(vm["out"].as<std::string>())
                               : fs::path("results") / (base.config.name + "-sweep");
+    }
+    // One sweep per directory: a second one would run the same points into the same files.
+    DirectoryLock lock;
+    std::string holder;
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    if (ec || !lock.Acquire((out / ".sweep.lock").string(), holder))
+    {
+        std::cerr << "airgrad: error: sweep directory " << out << " (--out) "
+                  << (ec ? "cannot be created: " + ec.message()
+                         : "is in use by another airgrad sweep (" + holder + "); wait for it or choose another --out")
+                  << "\n";
+        return kUsageError;
     }
     std::vector<Point> points = MakePoints(spec, out);
     if (vm.count("collect"))

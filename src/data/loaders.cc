@@ -234,8 +234,13 @@ LoadLibsvm(const std::string& path, long long maxRows, Eigen::Index minFeatures)
     const auto n = static_cast<Eigen::Index>(labels.size());
     Dataset out;
     out.isSparse = true;
-    out.sparse = Eigen::Map<const SparseFeatures>(n, d, static_cast<Eigen::Index>(values.size()), outer.data(),
-                                                  inner.data(), values.data());
+    // Filled directly: assigning a Map reserves max(n, d) x 2 entries first (2.4 GB for one line
+    // naming feature 10^8).
+    out.sparse.resize(n, d);
+    out.sparse.resizeNonZeros(static_cast<Eigen::Index>(values.size()));
+    std::copy(outer.begin(), outer.end(), out.sparse.outerIndexPtr());
+    std::copy(inner.begin(), inner.end(), out.sparse.innerIndexPtr());
+    std::copy(values.begin(), values.end(), out.sparse.valuePtr());
     out.labels = Eigen::Map<const Eigen::VectorXd>(labels.data(), n);
     return out;
 }

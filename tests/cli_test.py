@@ -254,7 +254,7 @@ class Runs(unittest.TestCase):
                 f.write("+1 1:1\n-1 2:x\n")
             r = run("run", QUICKSTART, "--set", "problem.dataset=libsvm", "--set", "problem.data_file=" + bad,
                     "--set", "network.kind=ideal", "--out", os.path.join(tmp, "b"))
-            self.assertNotEqual(r.returncode, 0)
+            self.assertEqual(r.returncode, 2, r.stderr)
             self.assertIn(bad + ":2:", r.stderr)
             self.assertFalse(os.path.exists(os.path.join(tmp, "b", "run.json")))
 

@@ -249,7 +249,7 @@ Run(int argc, char** argv)
     {
         experiment = std::make_unique<Experiment>(config);
     }
-    catch (const std::invalid_argument& e)
+    catch (const std::exception& e) // a bad key, or a data file that cannot be read as its format
     {
         std::cerr << "airgrad: error: " << e.what() << "\n";
         return kUsageError;

@@ -77,7 +77,8 @@ CompressedGradientWorkerCodec::CompressedGradientWorkerCodec(const VectorCompres
       m_errorFeedback(errorFeedback),
       m_schedule(std::move(schedule)),
       m_coding(coding),
-      m_memory(Eigen::VectorXd::Zero(dim)),
+      // Only error feedback and a K schedule (its residual) use it: 8 d bytes per worker otherwise wasted.
+      m_memory(errorFeedback || m_schedule ? Eigen::VectorXd::Zero(dim) : Eigen::VectorXd()),
       // Top-K and unscaled Rand-K send each kept u_j rounded to its format, so e = u - c is exact
       // (Sterbenz) and e + c restores u bit for bit; a scaled or sign value is no rounding of u_j.
       m_corrected(errorFeedback && !(options.kind == VectorCompressor::Kind::kTopK ||

@@ -70,7 +70,8 @@ class CompressedGradientWorkerCodec : public WorkerCodec
                 const MessageHeader& header,
                 std::vector<uint8_t>& out) override;
     void Resolve(bool applied) override;
-    /// The error memory e (what was computed but not yet delivered); zero without EF.
+    /// The error memory e (what was computed but not yet delivered); zero without EF (with a K
+    /// schedule), empty without either.
     const Eigen::VectorXd& Memory() const { return m_memory; }
     /// Compression error ||u - C(u)||^2 / ||u||^2 of the last Encode (with EF or a K schedule).
     double LastError() const { return m_lastError; }
@@ -81,7 +82,7 @@ class CompressedGradientWorkerCodec : public WorkerCodec
     std::unique_ptr<KSchedule> m_schedule;
     IndexCoding m_coding;
     CompressedVector m_compressed;
-    Eigen::VectorXd m_memory;    ///< e (EF); zero without
+    Eigen::VectorXd m_memory;    ///< e (EF); the residual scratch of a K schedule; else empty
     Eigen::VectorXd m_corrected; ///< u of the staged round, where e + c does not restore it (else empty)
     double m_lastError = 0.0;
     bool m_staged = false;

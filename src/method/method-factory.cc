@@ -454,21 +454,24 @@ EstimateMethodMemory(const MethodSpec& spec, Eigen::Index dim)
         1.5 * static_cast<double>(std::min<Eigen::Index>(dim, ResolveK(spec, dim))) / static_cast<double>(dim);
     MethodMemory m;
     m.shared = 2.0; // the server codec's sum and its decoded update
+    // The compressed-gradient family keeps its memory e only with error feedback or a K schedule
+    // (adaptive-topk has one with or without error feedback).
+    const double memory = n == "topk-ef" || n == "randk-ef" || n == "adaptive-topk" ? 1.0 : 0.0;
     if (n == "gd" || n == "fedavg")
     {
-        m.perWorker = 2.0 + dense; // memory (unused), the dense compressed copy, the message
+        m.perWorker = 1.0 + dense; // the dense compressed copy, the message
     }
     else if (n == "topk" || n == "topk-ef" || n == "adaptive-topk")
     {
-        m.perWorker = 1.0 + sparse; // the memory e
+        m.perWorker = memory + sparse;
     }
     else if (n == "randk" || n == "randk-ef")
     {
-        m.perWorker = 1.5 + sparse; // the memory and the permutation Rand-K draws from
+        m.perWorker = memory + 0.5 + sparse; // and the permutation Rand-K draws from
     }
     else if (n == "qsgd" || n == "terngrad")
     {
-        m.perWorker = 1.0 + levels + (n == "terngrad" && spec.clip ? 1.0 : 0.0); // and the clipped copy
+        m.perWorker = levels + (n == "terngrad" && spec.clip ? 1.0 : 0.0); // and the clipped copy
     }
     else if (n == "ef-sign")
     {

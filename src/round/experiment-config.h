@@ -24,7 +24,7 @@ struct ExperimentConfig
     int evalEvery = 1; ///< a metrics row every this many rounds (and the last)
     std::string cacheDir = "results/.cache"; ///< where f* and L are cached; "none": not cached
     // [problem]
-    std::string problemType = "logistic"; ///< least-squares | lasso | logistic | softmax | mlp
+    std::string problemType = "logistic"; ///< least-squares | lasso | logistic | softmax | mlp | torch
     std::string dataset = "synthetic";    ///< synthetic | fashion-mnist | libsvm | csv
     std::string dataFile;                 ///< libsvm, csv: training file
     std::string testFile;                 ///< libsvm, csv: test file (empty: split test_fraction)
@@ -33,6 +33,7 @@ struct ExperimentConfig
     double testFraction = 0.2;            ///< libsvm, csv without a test file
     long long maxRows = 0;                ///< 0 = every row
     std::vector<int> hidden = {128};      ///< mlp hidden widths
+    std::string torchModel = "lenet5";    ///< torch: a built-in model or a TorchScript file
     long long batchSize = 0;              ///< per worker per round; 0 = full batch
     long long samples = 4000;
     long long testSamples = 1000;

@@ -7,6 +7,7 @@
 #include "problem/least-squares-problem.h"
 #include "problem/logistic-problem.h"
 #include "problem/neural-problem.h"
+#include "problem/torch-problem.h"
 #include "round/optimum-cache.h"
 
 #include <sys/stat.h>
@@ -50,8 +51,19 @@ MakeProblem(const ExperimentConfig& c, const std::shared_ptr<const Dataset>& dat
     {
         return std::make_unique<NeuralProblem>(*data, classes, c.hidden, l2);
     }
+    if (type == "torch")
+    {
+        TorchModelSpec spec;
+        spec.model = c.torchModel;
+        spec.classes = classes;
+        spec.l2 = l2;
+        // Images keep their shape (channels x height x width); other datasets are flat rows.
+        spec.inputShape = c.dataset == "fashion-mnist" ? std::vector<int64_t>{1, 28, 28}
+                                                       : std::vector<int64_t>{static_cast<int64_t>(data->Features())};
+        return MakeTorchProblem(data, spec);
+    }
     throw std::invalid_argument("problem.type = '" + type +
-                                "' is not a problem; allowed: least-squares, lasso, logistic, softmax, mlp");
+                                "' is not a problem; allowed: least-squares, lasso, logistic, softmax, mlp, torch");
 }
 
 bool
@@ -236,7 +248,7 @@ Experiment::Experiment(const ExperimentConfig& config)
     }
     const std::string& type = config.problemType;
     const LabelKind kind = type == "logistic"                      ? LabelKind::kBinary
-                           : type == "softmax" || type == "mlp"    ? LabelKind::kClasses
+                           : type == "softmax" || type == "mlp" || type == "torch" ? LabelKind::kClasses
                                                                    : LabelKind::kRegression;
     m_classes = NormalizeLabels(kind, data.train, data.test);
     const std::string scaling = config.scaling == "auto" ? (config.dataset == "fashion-mnist" ? "standardize" : "none")

@@ -1,9 +1,13 @@
 #include "scenario/scenario-config.h"
 
 #include "method/method-factory.h"
+#include "problem/torch-problem.h"
+
+#include <sys/stat.h>
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -114,7 +118,9 @@ Choices()
           {"logistic", "L2-regularised binary logistic regression (2 labels)"},
           {"softmax", "multinomial logistic regression"},
           {"mlp", "ReLU network (problem.hidden), softmax cross-entropy; no f*, no L: step auto uses "
-                  "1/L = 0.1"}}},
+                  "1/L = 0.1"},
+          {"torch", "a deep model through libtorch (problem.model), softmax cross-entropy; no f*, no L: "
+                    "step auto uses 1/L = 0.1"}}},
         {"problem.dataset",
          {{"synthetic", "generated from problem.samples, features, density, noise, condition_number"},
           {"fashion-mnist", "Debian's dataset-fashion-mnist: 60000 train and 10000 test images, 784 "
@@ -280,6 +286,19 @@ Rules()
                  }
                  c.hidden.push_back(static_cast<int>(w));
              }
+         }},
+        {{"problem.model", "lenet5", "",
+          "torch: lenet5 (LeNet-5, 61706 parameters for 1 x 28 x 28 images) or a TorchScript file "
+          "(torch.jit.script(model).save(FILE)) taking a batch of inputs and returning logits"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             const auto names = TorchModelNames();
+             struct stat st;
+             if (std::find(names.begin(), names.end(), v) == names.end() &&
+                 (::stat(v.c_str(), &st) != 0 || !S_ISREG(st.st_mode)))
+             {
+                 Reject(k, v, "lenet5, or the path of a TorchScript file (this is neither)");
+             }
+             c.torchModel = v;
          }},
         {{"problem.batch_size", "0", "samples",
           "minibatch per worker per local step, drawn without replacement from its shard; 0 = full batch"},
@@ -1044,7 +1063,7 @@ ResolveScenario(const ScenarioValues& values)
                        " is " + std::to_string(static_cast<long long>(rows * perRow / (1 << 20))) +
                        " MiB; lower them or make the data sparse with problem.density < 1");
         }
-        if (c.density < 1.0 && (c.problemType == "softmax" || c.problemType == "mlp"))
+        if (c.density < 1.0 && (c.problemType == "softmax" || c.problemType == "mlp" || c.problemType == "torch"))
         {
             Reject("problem.density", values.at("problem.density"),
                    "1 with problem.type = " + c.problemType + " (its kernels are dense)");
@@ -1054,6 +1073,11 @@ ResolveScenario(const ScenarioValues& values)
     {
         Reject("method.k", std::to_string(c.method.k),
                "at most problem.features = " + std::to_string(c.features));
+    }
+    if (c.problemType == "torch" && !TorchAvailable())
+    {
+        Reject("problem.type", "torch", "least-squares | lasso | logistic | softmax | mlp in this build; torch "
+                                        "needs libtorch: install libtorch-dev (scripts/setup) and rebuild");
     }
     if (c.problemType == "lasso" && c.l1 <= 0.0)
     {

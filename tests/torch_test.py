@@ -1,0 +1,60 @@
+"""problem.type = torch end to end: a TorchScript model nobody in the project wrote trains from
+problem.model = FILE, and a file that is not one is refused in one line with exit 2.
+Usage: torch_test.py AIRGRAD_BINARY SOURCE_DIR"""
+
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BINARY = sys.argv[1]
+SOURCE = sys.argv[2]
+SCENARIO = os.path.join(SOURCE, "scenarios", "fashion-mnist-mlp-gd.ini")
+SMALL = ["--set", "problem.type=torch", "--set", "problem.max_rows=2000", "--set", "network.workers=4",
+         "--set", "run.rounds=30", "--set", "run.eval_every=30", "--set", "run.threads=1"]
+
+EXPORT = """
+import sys, torch
+torch.manual_seed(0)
+model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10))
+torch.jit.script(model).save(sys.argv[1])
+"""
+
+
+def run(*args):
+    return subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=600)
+
+
+class TorchScriptModels(unittest.TestCase):
+    def test_a_users_torchscript_model_trains_and_its_loss_falls(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            model = os.path.join(tmp, "mlp.pt")
+            subprocess.run(["/usr/bin/python3", "-c", EXPORT, model], check=True, timeout=300)
+            out = os.path.join(tmp, "run")
+            r = run("run", SCENARIO, *SMALL, "--set", "problem.model=" + model, "--out", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(out, "metrics.csv")) as f:
+                rows = list(csv.DictReader(f))
+            self.assertEqual([row["round"] for row in rows], ["0", "30"])
+            self.assertLess(float(rows[-1]["train_loss"]), 0.8 * float(rows[0]["train_loss"]))
+
+    def test_a_file_that_is_not_a_torchscript_model_is_refused_in_one_line(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            bad = os.path.join(tmp, "bad.pt")
+            with open(bad, "w") as f:
+                f.write("not a model\n")
+            r = run("run", SCENARIO, *SMALL, "--set", "problem.model=" + bad, "--out", os.path.join(tmp, "a"))
+            self.assertEqual(r.returncode, 2, r.stderr)
+            errors = [line for line in r.stderr.splitlines() if "error" in line]
+            self.assertEqual(len(errors), 1, r.stderr)
+            self.assertIn(f"problem.model = '{bad}' is not a TorchScript file", errors[0])
+            r = run("run", SCENARIO, *SMALL, "--set", "problem.model=" + os.path.join(tmp, "absent.pt"),
+                    "--out", os.path.join(tmp, "b"))
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("lenet5, or the path of a TorchScript file", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0]], verbosity=2)

@@ -2,7 +2,8 @@
 #define AIRGRAD_PROBLEM_TORCH_PROBLEM_H
 
 // No libtorch header here: only src/torch/torch-problem.cc includes them (they take about 30 s
-// to compile), and a build without libtorch links src/torch/torch-unavailable.cc instead.
+// to compile); it is a plugin that MakeTorchProblem opens, so that only runs of a torch problem
+// load libtorch.
 
 #include "data/dataset.h"
 #include "problem/problem.h"
@@ -24,7 +25,7 @@ struct TorchModelSpec
     bool float64 = false;            ///< compute in double (the finite-difference tests); else float
 };
 
-/// Whether this build has libtorch (problem.type = torch works).
+/// Whether this build has the libtorch plugin (problem.type = torch works).
 bool TorchAvailable();
 /// The built-in models problem.model names.
 std::vector<std::string> TorchModelNames();

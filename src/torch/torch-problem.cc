@@ -1,4 +1,5 @@
-// The only translation unit that includes libtorch (see problem/torch-problem.h).
+// The only translation unit that includes libtorch: built as a plugin that the core opens when a
+// run asks for problem.type = torch (src/problem/torch-problem.cc).
 #include "problem/torch-problem.h"
 
 #include <torch/script.h>
@@ -131,15 +132,7 @@ class ScriptNet : public Net
     double ForwardMacs() const override { return 0.0; }
 
     static std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
-    static std::string Allowed()
-    {
-        std::string names;
-        for (const auto& n : TorchModelNames())
-        {
-            names += n + " | ";
-        }
-        return names + "a TorchScript file (torch.jit.script(model).save(FILE))";
-    }
+    static std::string Allowed() { return "lenet5 | a TorchScript file (torch.jit.script(model).save(FILE))"; }
 
   private:
     torch::jit::Module m_module;
@@ -404,22 +397,12 @@ class TorchProblem final : public Problem
 
 } // namespace
 
-bool
-TorchAvailable()
-{
-    return true;
-}
-
-std::vector<std::string>
-TorchModelNames()
-{
-    return {"lenet5"};
-}
-
-std::unique_ptr<Problem>
-MakeTorchProblem(std::shared_ptr<const Dataset> data, const TorchModelSpec& spec)
-{
-    return std::make_unique<TorchProblem>(std::move(data), spec);
-}
-
 } // namespace airgrad
+
+/// The plugin's entry point (extern "C": found by name with dlsym).
+extern "C" void
+airgrad_make_torch_problem(const std::shared_ptr<const airgrad::Dataset>* data, const airgrad::TorchModelSpec* spec,
+                           std::unique_ptr<airgrad::Problem>* out)
+{
+    *out = std::make_unique<airgrad::TorchProblem>(*data, *spec);
+}

@@ -1,5 +1,6 @@
 """problem.type = torch end to end: a TorchScript model nobody in the project wrote trains from
-problem.model = FILE, and a file that is not one is refused in one line with exit 2.
+problem.model = FILE, LeNet-5 runs give the same bytes for the same seed, and a file that is not
+a model is refused in one line with exit 2.
 Usage: torch_test.py AIRGRAD_BINARY SOURCE_DIR"""
 
 import csv
@@ -14,6 +15,7 @@ SOURCE = sys.argv[2]
 SCENARIO = os.path.join(SOURCE, "scenarios", "fashion-mnist-mlp-gd.ini")
 SMALL = ["--set", "problem.type=torch", "--set", "problem.max_rows=2000", "--set", "network.workers=4",
          "--set", "run.rounds=30", "--set", "run.eval_every=30", "--set", "run.threads=1"]
+# Arguments later on the command line override earlier ones (run.threads, run.rounds).
 
 EXPORT = """
 import sys, torch
@@ -39,6 +41,20 @@ class TorchScriptModels(unittest.TestCase):
                 rows = list(csv.DictReader(f))
             self.assertEqual([row["round"] for row in rows], ["0", "30"])
             self.assertLess(float(rows[-1]["train_loss"]), 0.8 * float(rows[0]["train_loss"]))
+
+    def test_the_same_seed_gives_the_same_bytes_with_one_or_two_threads(self):
+        # LeNet-5 in float32 with deterministic kernels; run.threads computes workers in parallel.
+        with tempfile.TemporaryDirectory() as tmp:
+            outputs = []
+            for threads in ("1", "2", "2"):
+                out = os.path.join(tmp, f"run{len(outputs)}")
+                r = run("run", SCENARIO, *SMALL, "--set", "run.rounds=10", "--set", "run.eval_every=5",
+                        "--set", "run.threads=" + threads, "--out", out)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with open(os.path.join(out, "metrics.csv"), "rb") as a, open(os.path.join(out, "workers.csv"), "rb") as b:
+                    outputs.append((a.read(), b.read()))
+            self.assertEqual(outputs[0], outputs[1])
+            self.assertEqual(outputs[1], outputs[2])
 
     def test_a_file_that_is_not_a_torchscript_model_is_refused_in_one_line(self):
         with tempfile.TemporaryDirectory() as tmp:

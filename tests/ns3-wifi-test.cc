@@ -249,6 +249,28 @@ TEST(WifiDriver, ComputeEnergyMatchesTheComputeTimeExactly)
     EXPECT_EQ(rec.rows.back().updatesLost, 0);
 }
 
+TEST(WifiDriver, ComputeTimeFromFlopsIsTheProblemsFlopsOverTheDeviceSpeed)
+{
+    // compute.flops_per_second replaces seconds_per_sample by FLOPs per sample / speed: at 1e8
+    // FLOP/s the energy is the power times exactly that time.
+    ExperimentConfig c = WifiConfig("gd");
+    c.rounds = 5;
+    c.secondsPerSample = 1.0; // ignored when flopsPerSecond > 0
+    c.flopsPerSecond = 1e8;
+    c.computePowerW = 3.0;
+    Experiment e(c);
+    Recorder rec;
+    ns3::airgrad::RunWifi(e, rec);
+    double expected = 0.0;
+    for (int m = 0; m < c.workers; ++m)
+    {
+        expected += c.computePowerW * e.GetWorker(m).ComputedFlops() / c.flopsPerSecond;
+    }
+    EXPECT_GT(expected, 0.0);
+    EXPECT_NEAR(rec.rows.back().network.computeEnergyJ, expected, 1e-9 * expected);
+    EXPECT_LT(rec.rows.back().network.simTimeS, 60.0) << "one second per sample would take minutes";
+}
+
 } // namespace
 } // namespace airgrad
 

@@ -192,8 +192,10 @@ RoundHarness::InstallApplications()
         app->SetAttribute("Port", UintegerValue(kPort));
         app->SetAttribute("DatagramBytes", UintegerValue(static_cast<uint32_t>(config.fragmentBytes)));
         app->SetAttribute("Tcp", BooleanValue(config.transport == "tcp"));
-        app->SetAttribute("ComputeTimePerSample",
-                          TimeValue(Seconds(config.secondsPerSample * speed[static_cast<size_t>(m)])));
+        const double perSample = config.flopsPerSecond > 0.0
+                                     ? m_experiment.GetWorker(m).FlopsPerSample() / config.flopsPerSecond
+                                     : config.secondsPerSample;
+        app->SetAttribute("ComputeTimePerSample", TimeValue(Seconds(perSample * speed[static_cast<size_t>(m)])));
         app->SetComputeEnergyModel(m_processors[static_cast<size_t>(m)]);
         if (config.downlink == "broadcast")
         {

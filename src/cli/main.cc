@@ -312,7 +312,8 @@ Run(int argc, char** argv)
         .Add("f_star_cache_entry", experiment->CacheEntry())
         .Add("f_star_solver_steps", static_cast<long long>(experiment->Optimum().newtonSteps))
         .Add("f_star_operator_products", experiment->Optimum().operatorProducts)
-        .Add("train_data_bytes", experiment->TrainBytes());
+        .Add("train_data_bytes", experiment->TrainBytes())
+        .Add("flops_per_sample", experiment->GetWorker(0).FlopsPerSample());
     for (const auto& [key, value] : DerivedMethodValues(config.method, experiment->Dimension(), config.workers))
     {
         derived.Add(key, value);

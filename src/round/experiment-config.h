@@ -93,6 +93,7 @@ struct ExperimentConfig
     ValueFormat modelValues = ValueFormat::kFloat32;
     // [compute]
     double secondsPerSample = 2e-6;
+    double flopsPerSecond = 0.0;          ///< > 0: compute time per sample = the problem's FLOPs / this
     double computePowerW = 2.0;        ///< processor power while computing, W
     std::vector<double> speedFactors;  ///< per-worker compute-time factors; empty: all 1
     double speedSigma = 0.0;           ///< > 0: factors drawn log-normal(0, sigma) from the seed

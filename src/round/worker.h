@@ -45,6 +45,7 @@ class Worker
     /// Cumulative samples and floating-point operations of every update so far.
     long long ComputedSamples() const { return m_computedSamples; }
     double ComputedFlops() const { return static_cast<double>(m_computedSamples) * m_shard.FlopsPerSample(); }
+    double FlopsPerSample() const { return m_shard.FlopsPerSample(); }
     const WorkerCodec& Codec() const { return *m_codec; }
     /**
      * \brief The round whose model the last update's full-shard gradient was computed at, bit for

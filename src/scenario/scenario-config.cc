@@ -771,6 +771,14 @@ Rules()
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.secondsPerSample = ParseReal(k, v, 0.0, true, 1e3, true);
          }},
+        {{"compute.flops_per_second", "0", "FLOP/s",
+          "device speed: when > 0, a worker's compute time per sample is the problem's floating-point "
+          "operations per sample (counted from its kernels or layer shapes; run.json "
+          "derived.flops_per_sample) divided by this, instead of compute.seconds_per_sample; "
+          "1e10 is a phone-class CPU core"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.flopsPerSecond = ParseReal(k, v, 0.0, true, 1e18, true);
+         }},
         {{"compute.power_w", "2", "W",
           "wifi, link: processor power while a worker computes its update, drawn from the same energy "
           "source as the radio (energy_j = radio + compute); 2 W is a phone-class SoC under load"},

@@ -296,7 +296,12 @@ Rules()
              if (std::find(names.begin(), names.end(), v) == names.end() &&
                  (::stat(v.c_str(), &st) != 0 || !S_ISREG(st.st_mode)))
              {
-                 Reject(k, v, "lenet5, or the path of a TorchScript file (this is neither)");
+                 std::string allowed;
+                 for (const auto& n : names)
+                 {
+                     allowed += n + ", ";
+                 }
+                 Reject(k, v, allowed + "or the path of a TorchScript file (this is neither)");
              }
              c.torchModel = v;
          }},

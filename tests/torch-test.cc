@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 namespace airgrad {
 namespace {
@@ -29,10 +30,10 @@ Images(int n, int side, int classes, uint64_t seed)
 }
 
 TorchModelSpec
-LeNet(int side, int classes, bool float64)
+Model(const std::string& name, int side, int classes, bool float64)
 {
     TorchModelSpec spec;
-    spec.model = "lenet5";
+    spec.model = name;
     spec.inputShape = {1, side, side};
     spec.classes = classes;
     spec.l2 = 1e-3;
@@ -40,22 +41,21 @@ LeNet(int side, int classes, bool float64)
     return spec;
 }
 
-TEST(Torch, LeNet5HasItsParameterCount)
+TorchModelSpec
+LeNet(int side, int classes, bool float64)
 {
-    const auto problem = MakeTorchProblem(Images(4, 28, 10, 1), LeNet(28, 10, false));
-    EXPECT_EQ(problem->Dimension(), 61706); // 156 + 2416 + 48120 + 10164 + 850
-    EXPECT_FALSE(problem->HasSmoothness());
-    EXPECT_FALSE(problem->HasHessian());
+    return Model("lenet5", side, classes, float64);
 }
 
-TEST(Torch, GradientMatchesFiniteDifferencesInDouble)
+/// The gradient against central differences of the loss at 40 random coordinates.
+void
+ExpectFiniteDifferences(const Problem& problem)
 {
-    const auto problem = MakeTorchProblem(Images(6, 12, 3, 2), LeNet(12, 3, true));
-    Eigen::VectorXd x(problem->Dimension());
-    problem->InitialPoint(7, x);
-    Eigen::VectorXd g(problem->Dimension());
-    const double loss = problem->LossGradient(x, g);
-    EXPECT_DOUBLE_EQ(loss, problem->Loss(x));
+    Eigen::VectorXd x(problem.Dimension());
+    problem.InitialPoint(7, x);
+    Eigen::VectorXd g(problem.Dimension());
+    const double loss = problem.LossGradient(x, g);
+    EXPECT_DOUBLE_EQ(loss, problem.Loss(x));
     Rng rng(3);
     const double h = 1e-6;
     for (int t = 0; t < 40; ++t)
@@ -64,8 +64,47 @@ TEST(Torch, GradientMatchesFiniteDifferencesInDouble)
         Eigen::VectorXd plus = x, minus = x;
         plus(j) += h;
         minus(j) -= h;
-        const double fd = (problem->Loss(plus) - problem->Loss(minus)) / (2 * h);
+        const double fd = (problem.Loss(plus) - problem.Loss(minus)) / (2 * h);
         EXPECT_NEAR(g(j), fd, 1e-6 * (1.0 + std::abs(fd))) << "coordinate " << j;
+    }
+}
+
+TEST(Torch, EveryBuiltInModelHasItsParametersAndMultiplyAddsFromItsLayerShapes)
+{
+    // by hand from the layers, per 1 x 28 x 28 sample: a convolution's multiply-adds are its
+    // outputs times its kernel volume, a linear layer's its weights
+    struct Expected
+    {
+        Eigen::Index parameters;
+        double macs;
+    };
+    const std::map<std::string, Expected> expected = {
+        // 6@5x5 pad 2, 16@5x5, 400-120-84-10
+        {"lenet5", {61706, 28 * 28 * 6 * 25 + 10 * 10 * 16 * 150 + 400 * 120 + 120 * 84 + 84 * 10}},
+        // 32@3x3, 64@3x3 (pad 1), 3136-256-10
+        {"cnn", {824458, 28 * 28 * 32 * 9 + 14 * 14 * 64 * 32 * 9 + 3136 * 256 + 256 * 10}},
+        // stem 16@3x3; blocks 16 (28 x 28), 32 (14 x 14, 1x1 shortcut), 64 (7 x 7, 1x1 shortcut); 64-10
+        {"resnet8",
+         {77754, 28 * 28 * 16 * 9 + 2 * 28 * 28 * 16 * 16 * 9 + 14 * 14 * 32 * (16 * 9 + 32 * 9 + 16) +
+                     7 * 7 * 64 * (32 * 9 + 64 * 9 + 32) + 64 * 10}},
+    };
+    ASSERT_EQ(TorchModelNames().size(), expected.size());
+    for (const std::string& name : TorchModelNames())
+    {
+        const auto problem = MakeTorchProblem(Images(3, 28, 10, 1), Model(name, 28, 10, false));
+        EXPECT_EQ(problem->Dimension(), expected.at(name).parameters) << name;
+        EXPECT_EQ(problem->FlopsPerSample(), 6 * expected.at(name).macs) << name;
+        EXPECT_FALSE(problem->HasSmoothness());
+        EXPECT_FALSE(problem->HasHessian());
+    }
+}
+
+TEST(Torch, GradientMatchesFiniteDifferencesInDouble)
+{
+    for (const std::string& name : TorchModelNames())
+    {
+        SCOPED_TRACE(name);
+        ExpectFiniteDifferences(*MakeTorchProblem(Images(6, 12, 3, 2), Model(name, 12, 3, true)));
     }
 }
 

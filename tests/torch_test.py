@@ -4,6 +4,7 @@ a model is refused in one line with exit 2.
 Usage: torch_test.py AIRGRAD_BINARY SOURCE_DIR"""
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -41,6 +42,10 @@ class TorchScriptModels(unittest.TestCase):
                 rows = list(csv.DictReader(f))
             self.assertEqual([row["round"] for row in rows], ["0", "30"])
             self.assertLess(float(rows[-1]["train_loss"]), 0.8 * float(rows[0]["train_loss"]))
+            # its multiply-adds are counted from the shapes its matrix products see: 6 flops each
+            with open(os.path.join(out, "run.json")) as f:
+                derived = json.load(f)["derived"]
+            self.assertEqual(derived["flops_per_sample"], 6 * (784 * 32 + 32 * 10))
 
     def test_the_same_seed_gives_the_same_bytes_with_one_or_two_threads(self):
         # LeNet-5 in float32 with deterministic kernels; run.threads computes workers in parallel.
@@ -69,7 +74,7 @@ class TorchScriptModels(unittest.TestCase):
             r = run("run", SCENARIO, *SMALL, "--set", "problem.model=" + os.path.join(tmp, "absent.pt"),
                     "--out", os.path.join(tmp, "b"))
             self.assertEqual(r.returncode, 2, r.stderr)
-            self.assertIn("lenet5, or the path of a TorchScript file", r.stderr)
+            self.assertIn("lenet5, cnn, resnet8, or the path of a TorchScript file", r.stderr)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ TorchAvailable()
 std::vector<std::string>
 TorchModelNames()
 {
-    return {"lenet5"};
+    return {"lenet5", "cnn", "resnet8"};
 }
 
 std::unique_ptr<Problem>

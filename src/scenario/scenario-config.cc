@@ -288,7 +288,8 @@ Rules()
              }
          }},
         {{"problem.model", "lenet5", "",
-          "torch: lenet5 (LeNet-5, 61706 parameters for 1 x 28 x 28 images) or a TorchScript file "
+          "torch: lenet5 (LeNet-5, 61,706 parameters for 1 x 28 x 28 images), cnn (two conv layers and "
+          "a 256-wide layer, 824,458), resnet8 (residual, GroupNorm, 77,754) or a TorchScript file "
           "(torch.jit.script(model).save(FILE)) taking a batch of inputs and returning logits"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              const auto names = TorchModelNames();

@@ -5,7 +5,10 @@
 #include <torch/script.h>
 #include <torch/torch.h>
 
+#include <ATen/record_function.h>
+
 #include <cmath>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -22,8 +25,6 @@ class Net
     virtual torch::Tensor Forward(const torch::Tensor& inputs) = 0;
     /// The starting parameters for `seed`, in Parameters() order.
     virtual std::vector<torch::Tensor> Initial(uint64_t seed) = 0;
-    /// Multiply-adds of one sample's forward pass, from the layer shapes (0 when unknown).
-    virtual double ForwardMacs() const = 0;
 };
 
 /// LeNet-5 (LeCun et al. 1998) with ReLU and max pooling, for C x S x S images: conv 6@5x5
@@ -31,10 +32,9 @@ class Net
 struct LeNet5Impl : torch::nn::Module
 {
     LeNet5Impl(int64_t channels, int64_t side, int64_t classes)
-        : pooled((side / 2 - 4) / 2),
-          conv1(register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, 6, 5).padding(2)))),
+        : conv1(register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, 6, 5).padding(2)))),
           conv2(register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(6, 16, 5)))),
-          fc1(register_module("fc1", torch::nn::Linear(16 * pooled * pooled, 120))),
+          fc1(register_module("fc1", torch::nn::Linear(16 * ((side / 2 - 4) / 2) * ((side / 2 - 4) / 2), 120))),
           fc2(register_module("fc2", torch::nn::Linear(120, 84))),
           fc3(register_module("fc3", torch::nn::Linear(84, classes)))
     {
@@ -47,17 +47,104 @@ struct LeNet5Impl : torch::nn::Module
         x = torch::relu(fc2(x));
         return fc3(x);
     }
-    int64_t pooled;
-    torch::nn::Conv2d conv1;
-    torch::nn::Conv2d conv2;
+    torch::nn::Conv2d conv1, conv2;
     torch::nn::Linear fc1, fc2, fc3;
 };
 TORCH_MODULE(LeNet5);
 
-class LeNet5Net : public Net
+/// A wider conv net (the PyTorch MNIST example's shape): conv 32@3x3 and 64@3x3 (padding 1), each
+/// followed by ReLU and pool 2, fully connected 256, classes. 824,458 parameters on 1 x 28 x 28.
+struct CnnImpl : torch::nn::Module
+{
+    CnnImpl(int64_t channels, int64_t side, int64_t classes)
+        : conv1(register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, 32, 3).padding(1)))),
+          conv2(register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(32, 64, 3).padding(1)))),
+          fc1(register_module("fc1", torch::nn::Linear(64 * (side / 4) * (side / 4), 256))),
+          fc2(register_module("fc2", torch::nn::Linear(256, classes)))
+    {
+    }
+    torch::Tensor forward(torch::Tensor x)
+    {
+        x = torch::max_pool2d(torch::relu(conv1(x)), 2);
+        x = torch::max_pool2d(torch::relu(conv2(x)), 2);
+        return fc2(torch::relu(fc1(x.flatten(1))));
+    }
+    torch::nn::Conv2d conv1, conv2;
+    torch::nn::Linear fc1, fc2;
+};
+TORCH_MODULE(Cnn);
+
+constexpr int64_t kGroups = 8; ///< GroupNorm groups: statistics of each sample, no running state
+
+torch::nn::Conv2d
+Conv(int64_t in, int64_t out, int64_t kernel, int64_t stride)
+{
+    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false));
+}
+
+/// A basic residual block (He et al. 2016) with GroupNorm in place of BatchNorm; a strided 1x1
+/// convolution on the shortcut when the shape changes.
+struct BlockImpl : torch::nn::Module
+{
+    BlockImpl(int64_t in, int64_t out, int64_t stride)
+        : conv1(register_module("conv1", Conv(in, out, 3, stride))),
+          norm1(register_module("norm1", torch::nn::GroupNorm(kGroups, out))),
+          conv2(register_module("conv2", Conv(out, out, 3, 1))),
+          norm2(register_module("norm2", torch::nn::GroupNorm(kGroups, out)))
+    {
+        if (stride != 1 || in != out)
+        {
+            shortcut = register_module("shortcut", Conv(in, out, 1, stride));
+            shortcutNorm = register_module("shortcut_norm", torch::nn::GroupNorm(kGroups, out));
+        }
+    }
+    torch::Tensor forward(const torch::Tensor& x)
+    {
+        const torch::Tensor y = norm2(conv2(torch::relu(norm1(conv1(x)))));
+        return torch::relu(y + (shortcut ? shortcutNorm(shortcut(x)) : x));
+    }
+    // in registration order: it is the parameter vector's order
+    torch::nn::Conv2d conv1;
+    torch::nn::GroupNorm norm1;
+    torch::nn::Conv2d conv2;
+    torch::nn::GroupNorm norm2;
+    torch::nn::Conv2d shortcut{nullptr};
+    torch::nn::GroupNorm shortcutNorm{nullptr};
+};
+TORCH_MODULE(Block);
+
+/// ResNet-8: a 3x3 stem of 16 channels, three basic blocks of 16, 32 and 64 channels (the last
+/// two halve the side), global average pooling, fully connected classes. 77,754 parameters on
+/// 1 x 28 x 28.
+struct ResNet8Impl : torch::nn::Module
+{
+    ResNet8Impl(int64_t channels, int64_t, int64_t classes)
+        : stem(register_module("stem", Conv(channels, 16, 3, 1))),
+          stemNorm(register_module("stem_norm", torch::nn::GroupNorm(kGroups, 16))),
+          block1(register_module("block1", Block(16, 16, 1))),
+          block2(register_module("block2", Block(16, 32, 2))),
+          block3(register_module("block3", Block(32, 64, 2))),
+          fc(register_module("fc", torch::nn::Linear(64, classes)))
+    {
+    }
+    torch::Tensor forward(const torch::Tensor& x)
+    {
+        torch::Tensor y = block3(block2(block1(torch::relu(stemNorm(stem(x))))));
+        return fc(y.mean({2, 3}));
+    }
+    torch::nn::Conv2d stem;
+    torch::nn::GroupNorm stemNorm;
+    Block block1, block2, block3;
+    torch::nn::Linear fc;
+};
+TORCH_MODULE(ResNet8);
+
+/// A built-in network for C x S x S images.
+template <typename Module>
+class BuiltinNet : public Net
 {
   public:
-    LeNet5Net(int64_t channels, int64_t side, int64_t classes, torch::Dtype dtype)
+    BuiltinNet(int64_t channels, int64_t side, int64_t classes, torch::Dtype dtype)
         : m_channels(channels),
           m_side(side),
           m_classes(classes),
@@ -71,23 +158,87 @@ class LeNet5Net : public Net
     std::vector<torch::Tensor> Initial(uint64_t seed) override
     {
         torch::manual_seed(seed);
-        LeNet5 fresh(m_channels, m_side, m_classes); // PyTorch's default initialisation
+        Module fresh(m_channels, m_side, m_classes); // PyTorch's default initialisation
         fresh->to(m_dtype);
         return fresh->parameters();
-    }
-    double ForwardMacs() const override
-    {
-        const double s = static_cast<double>(m_side), p = static_cast<double>(m_module->pooled);
-        const double c2 = s / 2 - 4;
-        return s * s * 6 * m_channels * 25 + c2 * c2 * 16 * 6 * 25 + 16 * p * p * 120 + 120 * 84 +
-               84.0 * m_classes;
     }
 
   private:
     int64_t m_channels, m_side, m_classes;
     torch::Dtype m_dtype;
-    LeNet5 m_module;
+    Module m_module;
 };
+
+template <typename Module>
+std::unique_ptr<Net>
+MakeBuiltin(int64_t channels, int64_t side, int64_t classes, torch::Dtype dtype)
+{
+    return std::make_unique<BuiltinNet<Module>>(channels, side, classes, dtype);
+}
+
+/// The built-in models by name (the core's TorchModelNames lists the same names).
+const std::map<std::string, std::unique_ptr<Net> (*)(int64_t, int64_t, int64_t, torch::Dtype)> kBuiltins = {
+    {"lenet5", MakeBuiltin<LeNet5>}, {"cnn", MakeBuiltin<Cnn>}, {"resnet8", MakeBuiltin<ResNet8>}};
+
+/// Multiply-adds of the convolutions and matrix products that run on this thread while it
+/// counts, from the shapes each sees (a RecordFunction observer: it works for any model, built in
+/// or TorchScript). Element-wise work (activations, pooling, normalisation) is not counted.
+class MacCounter
+{
+  public:
+    MacCounter()
+    {
+        t_macs = 0.0;
+        m_handle = at::addThreadLocalCallback(
+            at::RecordFunctionCallback(Start, End).needsInputs(true).needsOutputs(true).scopes({at::RecordScope::FUNCTION}));
+    }
+    ~MacCounter() { at::removeCallback(m_handle); }
+    double Macs() const { return t_macs; }
+
+  private:
+    struct PerOutput : at::ObserverContext
+    {
+        explicit PerOutput(double m) : macs(m) {}
+        double macs;
+    };
+    static double Numel(const c10::IValue& v) { return static_cast<double>(v.toTensor().numel()); }
+    static double Size(const c10::IValue& v, int64_t dim) { return static_cast<double>(v.toTensor().size(dim)); }
+    static std::unique_ptr<at::ObserverContext> Start(const at::RecordFunction& fn)
+    {
+        const std::string name = fn.name();
+        const auto in = fn.inputs();
+        if (name == "aten::convolution" && in.size() >= 7 && in[0].isTensor() && in[1].isTensor())
+        {
+            // weight: out x in/groups x k... (transposed: in x out/groups x k...)
+            const double perElement = Numel(in[1]) / Size(in[1], 0);
+            if (in[6].isBool() && in[6].toBool())
+            {
+                t_macs += Numel(in[0]) * perElement;
+                return nullptr;
+            }
+            return std::make_unique<PerOutput>(perElement); // times the output's size, at the end
+        }
+        if (name == "aten::addmm" && in.size() >= 3 && in[1].isTensor() && in[2].isTensor())
+        {
+            t_macs += Numel(in[1]) * Size(in[2], 1);
+        }
+        else if ((name == "aten::mm" || name == "aten::bmm") && in.size() >= 2 && in[0].isTensor() && in[1].isTensor())
+        {
+            t_macs += Numel(in[0]) * Size(in[1], in[1].toTensor().dim() - 1);
+        }
+        return nullptr;
+    }
+    static void End(const at::RecordFunction& fn, at::ObserverContext* context)
+    {
+        if (context != nullptr && !fn.outputs().empty() && fn.outputs()[0].isTensor())
+        {
+            t_macs += static_cast<PerOutput*>(context)->macs * Numel(fn.outputs()[0]);
+        }
+    }
+    static thread_local double t_macs;
+    at::CallbackHandle m_handle;
+};
+thread_local double MacCounter::t_macs = 0.0;
 
 /// A TorchScript model from a file (torch.jit.script(model).save(path)); starts from its saved
 /// parameters.
@@ -129,10 +280,17 @@ class ScriptNet : public Net
     }
     torch::Tensor Forward(const torch::Tensor& inputs) override { return m_module.forward({inputs}).toTensor(); }
     std::vector<torch::Tensor> Initial(uint64_t) override { return m_initial; }
-    double ForwardMacs() const override { return 0.0; }
 
     static std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
-    static std::string Allowed() { return "lenet5 | a TorchScript file (torch.jit.script(model).save(FILE))"; }
+    static std::string Allowed()
+    {
+        std::string names;
+        for (const auto& [name, make] : kBuiltins)
+        {
+            names += name + " | ";
+        }
+        return names + "a TorchScript file (torch.jit.script(model).save(FILE))";
+    }
 
   private:
     torch::jit::Module m_module;
@@ -163,15 +321,16 @@ class TorchProblem final : public Problem
             throw std::invalid_argument("problem.type = torch: the input shape does not match the data's " +
                                         std::to_string(features) + " dense features");
         }
-        if (spec.model == "lenet5")
+        const auto builtin = kBuiltins.find(spec.model);
+        if (builtin != kBuiltins.end())
         {
             if (spec.inputShape.size() != 3 || spec.inputShape[1] != spec.inputShape[2] || spec.inputShape[1] < 12)
             {
-                throw std::invalid_argument("problem.model = lenet5 needs square images of at least 12 x 12 "
-                                            "pixels (problem.dataset = fashion-mnist: 1 x 28 x 28); this "
+                throw std::invalid_argument("problem.model = " + spec.model + " needs square images of at least "
+                                            "12 x 12 pixels (problem.dataset = fashion-mnist: 1 x 28 x 28); this "
                                             "dataset has rows of " + std::to_string(features) + " features");
             }
-            m_net = std::make_unique<LeNet5Net>(spec.inputShape[0], spec.inputShape[1], spec.classes, m_dtype);
+            m_net = builtin->second(spec.inputShape[0], spec.inputShape[1], spec.classes, m_dtype);
         }
         else
         {
@@ -297,10 +456,8 @@ class TorchProblem final : public Problem
 
     double FlopsPerSample() const override
     {
-        // forward and backward (about twice the forward), 2 flops per multiply-add; a file's model
-        // counts one multiply-add per parameter
-        const double macs = m_net->ForwardMacs() > 0.0 ? m_net->ForwardMacs() : static_cast<double>(m_dimension);
-        return 6.0 * macs;
+        // forward and backward (about twice the forward), 2 flops per multiply-add
+        return 6.0 * m_forwardMacs;
     }
 
     std::optional<double> Accuracy(const Eigen::Ref<const Eigen::VectorXd>& x) const override
@@ -325,7 +482,9 @@ class TorchProblem final : public Problem
         shape << m_inputs.narrow(0, 0, 1).sizes();
         try
         {
+            MacCounter counter;
             out = m_net->Forward(m_inputs.narrow(0, 0, 1));
+            m_forwardMacs = counter.Macs();
         }
         catch (const std::exception& e)
         {
@@ -386,6 +545,7 @@ class TorchProblem final : public Problem
     double m_l2;
     int64_t m_samples;
     int64_t m_dimension = 0;
+    double m_forwardMacs = 0.0; ///< of one sample, counted in CheckOutput
     std::unique_ptr<Net> m_net;
     std::vector<torch::Tensor> m_params;
     torch::Tensor m_flat;     ///< the parameters, contiguous

@@ -251,6 +251,35 @@ TEST(Partition, IidShardsCoverEverySampleOnceWithBalancedSizes)
     EXPECT_NE(PartitionIid(103, 10, 6), shards);
 }
 
+TEST(Partition, SplitGivesEachPartWhatSubsetGives)
+{
+    // dense (one pass over the columns) and sparse, shuffled parts that leave rows out
+    Dataset dense;
+    dense.features = Eigen::MatrixXd::Random(103, 7);
+    dense.labels = Eigen::VectorXd::LinSpaced(103, 0, 102);
+    Dataset sparse = dense;
+    sparse.sparse = dense.features.sparseView();
+    sparse.features = Eigen::MatrixXd();
+    sparse.isSparse = true;
+    auto parts = PartitionIid(103, 4, 9);
+    parts.back().resize(parts.back().size() / 2);
+    for (const Dataset* data : {&dense, &sparse})
+    {
+        const auto split = Split(*data, parts);
+        ASSERT_EQ(split.size(), parts.size());
+        for (size_t p = 0; p < parts.size(); ++p)
+        {
+            const Dataset one = Subset(*data, parts[p]);
+            EXPECT_EQ(split[p].labels, one.labels);
+            EXPECT_EQ(split[p].isSparse, data->isSparse);
+            EXPECT_TRUE(data->isSparse ? split[p].sparse.isApprox(one.sparse, 0.0) : split[p].features == one.features);
+            EXPECT_EQ(split[p].Samples(), static_cast<Eigen::Index>(parts[p].size()));
+        }
+    }
+    parts[1].push_back(parts[0][0]);
+    EXPECT_THROW(Split(dense, parts), std::invalid_argument);
+}
+
 TEST(Partition, RejectsMoreWorkersThanSamples)
 {
     EXPECT_THROW(PartitionIid(3, 4, 1), std::invalid_argument);

@@ -49,6 +49,9 @@ VisitFeatures(const Dataset& data, F&& f)
 
 /// \brief The rows of `data` listed in `rows`, in that order (dense stays dense, sparse sparse).
 Dataset Subset(const Dataset& data, const std::vector<Eigen::Index>& rows);
+/// \brief Subset for each of `parts` (disjoint rows), in one pass over dense data; the same
+/// values as one Subset per part.
+std::vector<Dataset> Split(const Dataset& data, const std::vector<std::vector<Eigen::Index>>& parts);
 /// \brief Like Subset, into `out`, reusing its storage when it is large enough.
 void Gather(const Dataset& data, const std::vector<Eigen::Index>& rows, Dataset& out);
 /// \brief Makes sparse data dense in place (for problems and scalings that need dense features).

@@ -271,9 +271,12 @@ Experiment::Experiment(const ExperimentConfig& config)
     }
     const auto shards = Partition(config, data.train.Samples(), classOf, m_classes);
     std::vector<const Problem*> views;
-    for (const auto& rows : shards)
+    std::vector<Dataset> parts = Split(data.train, shards);
+    data.train = Dataset(); // the shards hold the training data now
+    for (size_t s = 0; s < shards.size(); ++s)
     {
-        auto shard = std::make_shared<const Dataset>(Subset(data.train, rows));
+        const std::vector<Eigen::Index>& rows = shards[s];
+        auto shard = std::make_shared<const Dataset>(std::move(parts[s]));
         m_trainBytes += shard->Bytes();
         if (m_classes > 0)
         {
@@ -292,7 +295,6 @@ Experiment::Experiment(const ExperimentConfig& config)
         m_shards.push_back(MakeProblem(config, shard, config.l2, m_classes));
         views.push_back(m_shards.back().get());
     }
-    data.train = Dataset(); // the shards hold the training data now
     CheckMemory(config, m_shards.front()->Dimension(), m_trainBytes + data.test.Bytes());
     if (data.test.Samples() > 0)
     {

@@ -297,7 +297,7 @@ class ScriptNet : public Net
     std::vector<torch::Tensor> m_initial;
 };
 
-constexpr int64_t kPassBatch = 1024; ///< samples per forward pass of a full-shard evaluation
+constexpr int64_t kPassBatch = 256; ///< samples per forward pass of a full-shard evaluation
 
 class TorchProblem final : public Problem
 {

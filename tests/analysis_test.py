@@ -82,16 +82,25 @@ class Analysis(unittest.TestCase):
         with open(os.path.join(run, "run.json"), "w") as f:
             json.dump(info, f)
         out = os.path.join(self.tmp.name, "labels.svg")
+        self.assertIn("radio + compute", self.svg([run], out))
+        self.assertIn("d = 12345", self.svg([run], out))
+        self.assertIn("loss gap", self.svg([run], out))
+        # a deep model's runs have no f*: their y axis is the test accuracy
+        self.assertIn("test accuracy", self.svg([run, "--metric", "test_accuracy"], out))
+        r = script("plot_convergence.py", run, "--metric", "accuracy", "-o", out)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("test_accuracy", r.stderr)
+
+    def svg(self, args, out):
+        """plot_convergence's SVG with text kept as text."""
         code = ("import matplotlib, runpy, sys; matplotlib.rcParams['svg.fonttype'] = 'none'; "
-                f"sys.argv = ['plot_convergence.py', {run!r}, '-o', {out!r}]; "
+                f"sys.argv = ['plot_convergence.py', *{args!r}, '-o', {out!r}]; "
                 f"runpy.run_path({os.path.join(SOURCE, 'analysis', 'plot_convergence.py')!r}, run_name='__main__')")
         r = subprocess.run([PY, "-c", code], capture_output=True, text=True, timeout=300,
                            env=dict(os.environ, PYTHONPATH=os.path.join(SOURCE, "analysis")))
         self.written(r, out)
         with open(out) as f:
-            svg = f.read()
-        self.assertIn("radio + compute", svg)
-        self.assertIn("d = 12345", svg)
+            return f.read()
 
     def test_heatmaps_for_both_targets_and_all_costs(self):
         for target in ("loss_gap", "test_accuracy"):

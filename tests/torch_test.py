@@ -61,6 +61,27 @@ class TorchScriptModels(unittest.TestCase):
             self.assertEqual(outputs[0], outputs[1])
             self.assertEqual(outputs[1], outputs[2])
 
+    def test_a_lossless_wifi_run_of_the_cnn_equals_its_ideal_run_bit_for_bit(self):
+        # 802.11ax at 30 dB with a long deadline loses nothing, so the learning is the ideal link's;
+        # only time, airtime and energy are the radio's.
+        with tempfile.TemporaryDirectory() as tmp:
+            rows = {}
+            for kind in ("ideal", "wifi"):
+                out = os.path.join(tmp, kind)
+                r = run("run", SCENARIO, *SMALL, "--set", "problem.model=lenet5", "--set", "run.rounds=3",
+                        "--set", "run.eval_every=1", "--set", "network.kind=" + kind, "--set", "network.snr_db=30",
+                        "--set", "network.round_deadline_s=10", "--out", out)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with open(os.path.join(out, "metrics.csv")) as f:
+                    rows[kind] = list(csv.DictReader(f))
+            learning = ["round", "train_loss", "grad_norm_sq", "test_accuracy", "uplink_payload_bits",
+                        "downlink_payload_bits", "updates_applied", "updates_lost", "compute_flops"]
+            self.assertEqual([[r[k] for k in learning] for r in rows["ideal"]],
+                             [[r[k] for k in learning] for r in rows["wifi"]])
+            self.assertEqual([r["updates_lost"] for r in rows["wifi"]], ["0"] * 4)
+            self.assertGreater(float(rows["wifi"][-1]["airtime_s"]), 0)
+            self.assertGreater(float(rows["wifi"][-1]["sim_time_s"]), 0)
+
     def test_a_file_that_is_not_a_torchscript_model_is_refused_in_one_line(self):
         with tempfile.TemporaryDirectory() as tmp:
             bad = os.path.join(tmp, "bad.pt")

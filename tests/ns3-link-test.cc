@@ -229,6 +229,32 @@ TEST(LinkDriver, TdmaSendsOnlyInTheSendersSlotAndFinishesItsExchangeThere)
     }
 }
 
+std::vector<std::pair<uint32_t, int64_t>> g_roundEnds, g_finished; // (round, time step)
+
+TEST(LinkDriver, TheServerSignalsTheEndOfLearningOnceAndLeavesStoppingToTheProgram)
+{
+    // LearningFinished fires once, with run.rounds, at the last round's end; the CLI's harness
+    // stops the simulation from it (the application itself never calls Simulator::Stop).
+    ExperimentConfig c = LinkConfig("gd", 3);
+    c.rounds = 4;
+    g_roundEnds.clear();
+    g_finished.clear();
+    ns3::Simulator::Schedule(ns3::Seconds(0), [] {
+        const std::string server = "/NodeList/*/ApplicationList/*/$ns3::airgrad::ServerApp/";
+        ns3::Config::ConnectWithoutContext(server + "RoundEnded", ns3::MakeCallback(+[](uint32_t r, uint32_t, uint32_t) {
+                                               g_roundEnds.emplace_back(r, ns3::Simulator::Now().GetTimeStep());
+                                           }));
+        ns3::Config::ConnectWithoutContext(server + "LearningFinished", ns3::MakeCallback(+[](uint32_t r) {
+                                               g_finished.emplace_back(r, ns3::Simulator::Now().GetTimeStep());
+                                           }));
+    });
+    const LinkRun run(c);
+    ASSERT_EQ(g_roundEnds.size(), 4U);
+    ASSERT_EQ(g_finished.size(), 1U);
+    EXPECT_EQ(g_finished[0], g_roundEnds.back());
+    EXPECT_EQ(g_finished[0].first, 4U);
+}
+
 TEST(LinkDriver, DistanceModeGivesDecreasingSnrAndMcs)
 {
     ExperimentConfig c = LinkConfig("gd");

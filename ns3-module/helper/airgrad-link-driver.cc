@@ -8,6 +8,7 @@
 #include "ns3/erp-ofdm-phy.h"
 #include "ns3/he-phy.h"
 #include "ns3/ht-phy.h"
+#include "ns3/log.h"
 #include "ns3/neighbor-cache-helper.h"
 #include "ns3/ofdm-phy.h"
 #include "ns3/simulator.h"
@@ -22,6 +23,8 @@
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("AirgradLinkDriver");
 namespace airgrad
 {
 
@@ -280,7 +283,6 @@ RunLink(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     NetworkRunStats stats;
     stats.events = Simulator::GetEventCount();
     stats.learningWallS = harness.LearningWallS();
-    Simulator::Destroy();
     harness.CheckAllRoundsRan("link");
     return stats;
 }

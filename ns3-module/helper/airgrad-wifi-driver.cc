@@ -8,6 +8,7 @@
 #include "ns3/config.h"
 #include "ns3/double.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/log.h"
 #include "ns3/mobility-helper.h"
 #include "ns3/mobility-model.h"
 #include "ns3/neighbor-cache-helper.h"
@@ -45,6 +46,8 @@
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("AirgradWifiDriver");
 namespace airgrad
 {
 
@@ -471,7 +474,6 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     {
         stats.radiosOff += DynamicCast<WifiRadioEnergyModel>(*it)->GetCurrentState() == WifiPhyState::OFF;
     }
-    Simulator::Destroy();
     if (associated < static_cast<uint32_t>(workers))
     {
         throw std::runtime_error("only " + std::to_string(associated) + " of " +

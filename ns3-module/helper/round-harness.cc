@@ -9,6 +9,7 @@
 #include "ns3/inet-socket-address.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
+#include "ns3/log.h"
 #include "ns3/net-device-queue-interface.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
@@ -22,6 +23,8 @@
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("AirgradRoundHarness");
 namespace airgrad
 {
 
@@ -183,6 +186,9 @@ RoundHarness::InstallApplications()
                                        this));
     m_server->TraceConnectWithoutContext(
         "RoundEnded", MakeCallback(&RoundHarness::OnRoundEnded, this));
+    // The applications never stop the simulation: the CLI's run ends with learning.
+    m_server->TraceConnectWithoutContext("LearningFinished",
+                                         MakeCallback(static_cast<void (*)(uint32_t)>([](uint32_t) { Simulator::Stop(); })));
 
     const std::vector<double> speed = SpeedFactors(config);
     for (int m = 0; m < workers; ++m)
@@ -329,6 +335,7 @@ RoundHarness::OnUpdateSent(uint32_t station, uint32_t bytes)
 void
 RoundHarness::OnRoundEnded(uint32_t round, uint32_t applied, uint32_t lost)
 {
+    NS_LOG_FUNCTION(this << round << applied << lost);
     ::airgrad::NetworkCounters& c = m_counters;
     c.simTimeS = (Simulator::Now() - m_start).GetSeconds();
     c.airtimeS = m_airtimeS - m_airtimeAtStart;

@@ -50,7 +50,8 @@ class RoundHarness
   public:
     /// Seeds ns-3 from the run seed and creates the AP node and a station node per worker.
     RoundHarness(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer);
-    /// Destroys the simulation, so that no node or channel outlives a run, even one that threw.
+    /// Destroys the simulation, so that no node or channel outlives a run, even one that threw:
+    /// the one Simulator::Destroy of the drivers.
     ~RoundHarness();
     RoundHarness(const RoundHarness&) = delete;
     RoundHarness& operator=(const RoundHarness&) = delete;

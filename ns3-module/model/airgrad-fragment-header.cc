@@ -2,11 +2,14 @@
 
 #include "message-reassembler.h"
 
+#include "ns3/log.h"
 #include "ns3/packet.h"
 #include "ns3/socket.h"
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("AirgradFragmentHeader");
 namespace airgrad
 {
 

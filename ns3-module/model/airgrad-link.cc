@@ -1,6 +1,7 @@
 #include "airgrad-link.h"
 
 #include "ns3/abort.h"
+#include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
@@ -11,6 +12,8 @@
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("AirgradLink");
 namespace airgrad
 {
 
@@ -96,6 +99,7 @@ LinkNetDevice::SetMtu(const uint16_t mtu)
 bool
 LinkNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocol)
 {
+    NS_LOG_FUNCTION(this << packet << dest << protocol);
     const Mac48Address to = Mac48Address::ConvertFrom(dest);
     uint32_t station = 0;
     if (m_index > 0)
@@ -135,6 +139,7 @@ LinkNetDevice::SendFrom(Ptr<Packet> packet, const Address&, const Address& dest,
 void
 LinkNetDevice::DoDispose()
 {
+    NS_LOG_FUNCTION(this);
     m_channel = nullptr;
     m_node = nullptr;
     m_radio = nullptr;
@@ -329,6 +334,7 @@ LinkChannel::StartNext(Medium& medium)
 void
 LinkChannel::Transmit(Flow flow)
 {
+    NS_LOG_FUNCTION(this << flow.device << flow.station);
     if (flow.station + 1 == m_devices.size())
     {
         TransmitBroadcast(flow);

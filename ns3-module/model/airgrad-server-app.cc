@@ -8,6 +8,7 @@
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/log.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
@@ -18,6 +19,8 @@
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("AirgradServerApp");
 namespace airgrad
 {
 
@@ -67,7 +70,13 @@ ServerApp::GetTypeId()
             .AddTraceSource("RoundEnded",
                             "A round was applied (round, updates applied, updates lost or late).",
                             MakeTraceSourceAccessor(&ServerApp::m_roundEnded),
-                            "ns3::airgrad::ServerApp::RoundEndedCallback");
+                            "ns3::airgrad::ServerApp::RoundEndedCallback")
+            .AddTraceSource("LearningFinished",
+                            "The last round (attribute Rounds) ended: the application sends "
+                            "nothing more. It never stops the simulator; the program that runs "
+                            "it decides (rounds).",
+                            MakeTraceSourceAccessor(&ServerApp::m_learningFinished),
+                            "ns3::airgrad::ServerApp::LearningFinishedCallback");
     return tid;
 }
 
@@ -99,6 +108,7 @@ ServerApp::Connected() const
 void
 ServerApp::DoDispose()
 {
+    NS_LOG_FUNCTION(this);
     m_socket = nullptr;
     for (MessageStream& s : m_streams)
     {
@@ -112,6 +122,7 @@ ServerApp::DoDispose()
 void
 ServerApp::StartApplication()
 {
+    NS_LOG_FUNCTION(this);
     NS_ABORT_MSG_IF(m_server == nullptr, "ServerApp started without a server");
     if (m_tcp)
     {
@@ -133,6 +144,7 @@ ServerApp::StartApplication()
 void
 ServerApp::StopApplication()
 {
+    NS_LOG_FUNCTION(this);
     Simulator::Cancel(m_deadlineEvent);
     Simulator::Cancel(m_startEvent);
     for (MessageStream& s : m_streams)
@@ -155,6 +167,7 @@ ServerApp::StartRounds()
 void
 ServerApp::StartRound()
 {
+    NS_LOG_FUNCTION(this);
     const std::vector<uint8_t>& model = m_server->BeginRound();
     m_model = &model;
     m_arrived = 0;
@@ -195,13 +208,14 @@ ServerApp::EndRound()
     const auto applied = static_cast<uint32_t>(m_server->EndRound());
     const uint32_t round = m_server->Round();
     m_roundEnded(round, applied, static_cast<uint32_t>(m_workers.size()) - applied);
+    NS_LOG_INFO("round " << round << " ended: " << applied << " of " << m_workers.size() << " updates applied");
     if (round < m_rounds)
     {
         m_startEvent = Simulator::ScheduleNow(&ServerApp::StartRound, this);
     }
     else
     {
-        Simulator::Stop();
+        m_learningFinished(round);
     }
 }
 
@@ -241,6 +255,7 @@ ServerApp::HandleRead(Ptr<Socket> socket)
 void
 ServerApp::UpdateArrived(uint32_t round, const std::vector<uint8_t>& update)
 {
+    NS_LOG_FUNCTION(this << round << update.size());
     if (round != m_server->Round() || !m_deadlineEvent.IsRunning())
     {
         return; // a straggler of a finished round

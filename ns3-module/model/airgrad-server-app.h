@@ -54,6 +54,8 @@ class ServerApp : public Application
     typedef void (*ModelSentCallback)(uint32_t round, uint32_t bytes, uint32_t recipients);
     /// Signature of the RoundEnded trace: round, updates applied, updates lost or late.
     typedef void (*RoundEndedCallback)(uint32_t round, uint32_t applied, uint32_t lost);
+    /// Signature of the LearningFinished trace: the number of rounds that ran.
+    typedef void (*LearningFinishedCallback)(uint32_t rounds);
 
   protected:
     void DoDispose() override;
@@ -87,6 +89,7 @@ class ServerApp : public Application
     uint32_t m_arrived = 0;
     TracedCallback<uint32_t, uint32_t, uint32_t> m_modelSent;
     TracedCallback<uint32_t, uint32_t, uint32_t> m_roundEnded;
+    TracedCallback<uint32_t> m_learningFinished;
 };
 
 } // namespace airgrad

@@ -8,6 +8,7 @@
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/log.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
@@ -18,6 +19,8 @@
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("AirgradWorkerApp");
 namespace airgrad
 {
 
@@ -69,7 +72,7 @@ WorkerApp::GetTypeId()
             .AddTraceSource("Rerequested",
                             "The worker asked for a round's model again (round).",
                             MakeTraceSourceAccessor(&WorkerApp::m_rerequested),
-                            "ns3::TracedValueCallback::Uint32")
+                            "ns3::airgrad::WorkerApp::RerequestedCallback")
             .AddTraceSource("UpdateSent",
                             "An encoded update was handed to the socket (round, bytes).",
                             MakeTraceSourceAccessor(&WorkerApp::m_updateSent),
@@ -92,6 +95,7 @@ WorkerApp::SetWorker(::airgrad::Worker* worker)
 void
 WorkerApp::DoDispose()
 {
+    NS_LOG_FUNCTION(this);
     m_running = false;
     m_socket = nullptr;
     m_stream.Close();
@@ -103,6 +107,7 @@ WorkerApp::DoDispose()
 void
 WorkerApp::StartApplication()
 {
+    NS_LOG_FUNCTION(this);
     NS_ABORT_MSG_IF(m_worker == nullptr, "WorkerApp started without a worker");
     m_running = true;
     if (m_tcp)
@@ -118,6 +123,7 @@ WorkerApp::StartApplication()
 void
 WorkerApp::StopApplication()
 {
+    NS_LOG_FUNCTION(this);
     m_running = false;
     Simulator::Cancel(m_sendEvent);
     Simulator::Cancel(m_rerequestEvent);
@@ -174,6 +180,8 @@ WorkerApp::ModelArrived(uint32_t round, const std::vector<uint8_t>& model)
     Simulator::Cancel(m_rerequestEvent);
     m_worker->OnModel(model.data(), model.size(), m_update);
     m_modelRound = round;
+    NS_LOG_INFO("round " << round << ": model of " << model.size() << " bytes arrived; an update of "
+                         << m_update.size() << " bytes after " << m_worker->LastSamples() << " samples");
     // A newer model supersedes an update still being computed.
     Simulator::Cancel(m_sendEvent);
     m_sendEvent = Simulator::Schedule(m_computeTimePerSample * static_cast<int64_t>(m_worker->LastSamples()),
@@ -228,6 +236,7 @@ WorkerApp::ConnectLater()
 void
 WorkerApp::Rerequest(uint32_t round)
 {
+    NS_LOG_FUNCTION(this << round);
     if (m_requestedRound == round || m_modelRound >= round)
     {
         return;
@@ -251,6 +260,7 @@ WorkerApp::SetComputeEnergyModel(Ptr<PowerStateEnergyModel> model)
 void
 WorkerApp::SendUpdate(uint32_t round)
 {
+    NS_LOG_FUNCTION(this << round);
     if (m_computeEnergy)
     {
         m_computeEnergy->ChangeState(0);

@@ -51,6 +51,8 @@ class WorkerApp : public Application
 
     /// Signature of the UpdateSent trace: round, encoded message size in bytes.
     typedef void (*UpdateSentCallback)(uint32_t round, uint32_t bytes);
+    /// Signature of the Rerequested trace: the round whose model the worker asked for again.
+    typedef void (*RerequestedCallback)(uint32_t round);
 
   protected:
     void DoDispose() override;

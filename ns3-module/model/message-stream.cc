@@ -1,6 +1,7 @@
 #include "message-stream.h"
 
 #include "ns3/callback.h"
+#include "ns3/log.h"
 #include "ns3/packet.h"
 #include "ns3/socket.h"
 
@@ -8,6 +9,8 @@
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("AirgradMessageStream");
 namespace airgrad
 {
 

@@ -1,11 +1,14 @@
 #include "power-state-energy-model.h"
 
 #include "ns3/abort.h"
+#include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/trace-source-accessor.h"
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("AirgradPowerStateEnergyModel");
 namespace airgrad
 {
 
@@ -53,6 +56,7 @@ PowerStateEnergyModel::GetTotalEnergyConsumption() const
 void
 PowerStateEnergyModel::ChangeState(int newState)
 {
+    NS_LOG_FUNCTION(this << newState);
     NS_ABORT_MSG_IF(newState < 0 || static_cast<size_t>(newState) >= m_powerW.size(),
                     "PowerStateEnergyModel has no state " << newState);
     if (newState == m_state)

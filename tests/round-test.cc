@@ -44,6 +44,28 @@ SameBits(double a, double b)
     return std::memcmp(&a, &b, sizeof a) == 0;
 }
 
+TEST(RowCounter, RowsComeEveryEvalEveryRoundsAndAtTheLastWithTheUpdatesSinceThePrevious)
+{
+    RowCounter rows(7, 3);
+    std::vector<std::pair<int, RowCounter::Updates>> seen;
+    for (int r = 1; r <= 7; ++r)
+    {
+        if (const auto row = rows.EndRound(r, r, 10 - r)) // round r applies r of 10 updates
+        {
+            seen.emplace_back(r, *row);
+        }
+    }
+    ASSERT_EQ(seen.size(), 3U);
+    EXPECT_EQ(seen[0].first, 3);
+    EXPECT_EQ(seen[0].second.applied, 1 + 2 + 3);
+    EXPECT_EQ(seen[0].second.lost, 9 + 8 + 7);
+    EXPECT_EQ(seen[1].first, 6);
+    EXPECT_EQ(seen[1].second.applied, 4 + 5 + 6);
+    EXPECT_EQ(seen[2].first, 7);
+    EXPECT_EQ(seen[2].second.applied, 7);
+    EXPECT_EQ(seen[2].second.lost, 3);
+}
+
 TEST(OptimumCache, SecondRunReadsTheEntryAndCorruptOrForeignEntriesAreRecomputed)
 {
     TempDir dir("cache");

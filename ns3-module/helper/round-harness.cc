@@ -93,7 +93,8 @@ StationPositions(const ::airgrad::ExperimentConfig& config)
 
 RoundHarness::RoundHarness(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     : m_experiment(experiment),
-      m_observer(observer)
+      m_observer(observer),
+      m_rows(experiment.Config().rounds, experiment.Config().evalEvery)
 {
     RngSeedManager::SetSeed(1);
     RngSeedManager::SetRun(experiment.Config().seed + 1);
@@ -343,15 +344,11 @@ RoundHarness::OnRoundEnded(uint32_t round, uint32_t applied, uint32_t lost)
     c.radioEnergyJ = RadioEnergyJ() - m_radioAtStart;
     c.computeEnergyJ = ComputeEnergyJ() - m_computeAtStart;
     c.energyJ = c.radioEnergyJ + c.computeEnergyJ;
-    m_appliedSinceRow += static_cast<int>(applied);
-    m_lostSinceRow += static_cast<int>(lost);
     OnWorkers(round);
     m_learningWallS = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count();
-    const ::airgrad::ExperimentConfig& config = m_experiment.Config();
-    if (static_cast<int>(round) % config.evalEvery == 0 || static_cast<int>(round) == config.rounds)
+    if (const auto row = m_rows.EndRound(static_cast<int>(round), static_cast<int>(applied), static_cast<int>(lost)))
     {
-        m_observer.OnRound(m_experiment.Evaluate(static_cast<int>(round), c, m_appliedSinceRow, m_lostSinceRow));
-        m_appliedSinceRow = m_lostSinceRow = 0;
+        m_observer.OnRound(m_experiment.Evaluate(static_cast<int>(round), c, row->applied, row->lost));
     }
 }
 

@@ -148,8 +148,7 @@ class RoundHarness
     double m_computeAtStart = 0.0;
     EventId m_connectLimit;
     uint32_t m_unconnected = 0; ///< TCP: workers not connected when the limit passed
-    int m_appliedSinceRow = 0; ///< updates applied since the last metrics row (run.eval_every)
-    int m_lostSinceRow = 0;
+    ::airgrad::RowCounter m_rows;
 };
 
 } // namespace airgrad

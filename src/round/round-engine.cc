@@ -20,7 +20,7 @@ RunIdeal(Experiment& experiment, RoundObserver& observer)
     const int workers = experiment.Workers();
     ThreadPool pool(config.threads);
     std::vector<std::vector<uint8_t>> updates(static_cast<size_t>(workers));
-    int applied = 0, lost = 0; // since the last row
+    RowCounter rows(config.rounds, config.evalEvery);
     std::vector<WorkerRecord> records(static_cast<size_t>(workers));
     for (WorkerRecord& w : records)
     {
@@ -58,19 +58,16 @@ RunIdeal(Experiment& experiment, RoundObserver& observer)
             w.status = update.empty() ? "skipped" : server.LastRejected(m) == static_cast<uint32_t>(r) ? "rejected" : "applied";
         }
         observer.OnWorkers(r, records);
-        applied += now;
-        lost += workers - now;
-        if (r % config.evalEvery == 0 || r == config.rounds)
+        if (const auto row = rows.EndRound(r, now, workers - now))
         {
             if (r < config.rounds)
             {
-                pending = experiment.Evaluate(r, counters, applied, lost, false);
+                pending = experiment.Evaluate(r, counters, row->applied, row->lost, false);
             }
             else
             {
-                observer.OnRound(experiment.Evaluate(r, counters, applied, lost));
+                observer.OnRound(experiment.Evaluate(r, counters, row->applied, row->lost));
             }
-            applied = lost = 0;
         }
     }
     if (pending) // no round ran (rounds = 0)

@@ -30,8 +30,8 @@ struct RoundRecord
     double gradNormSq = 0.0; ///< ||grad f(x)||^2
     std::optional<double> testAccuracy;
     NetworkCounters network;
-    int updatesApplied = 0; ///< this round
-    int updatesLost = 0;    ///< this round: lost or later than the deadline
+    int updatesApplied = 0; ///< since the previous row
+    int updatesLost = 0;    ///< since the previous row: lost or later than the deadline
     long long computeSamples = 0; ///< cumulative: samples the workers' gradients visited
     double computeFlops = 0.0;    ///< cumulative: their floating-point operations
 };
@@ -50,6 +50,42 @@ struct WorkerRecord
     double snrDb = 0.0;  ///< NaN when the received power comes from distance
     int mcs = -1;        ///< the MCS of its last data transmission; -1 when none or no radio
     int rerequests = 0;  ///< broadcast downlink: times it asked for this round's model again
+};
+
+/// \brief Which rounds end with a metrics row (every run.eval_every-th and the last), and the
+/// updates applied and lost since the previous row: the accounting every driver shares.
+class RowCounter
+{
+  public:
+    struct Updates
+    {
+        int applied = 0;
+        int lost = 0;
+    };
+    RowCounter(int rounds, int evalEvery)
+        : m_rounds(rounds),
+          m_evalEvery(evalEvery)
+    {
+    }
+    /// Counts `round`'s updates. When the round ends with a row, returns the updates since the
+    /// previous row and counts afresh.
+    std::optional<Updates> EndRound(int round, int applied, int lost)
+    {
+        m_since.applied += applied;
+        m_since.lost += lost;
+        if (round % m_evalEvery != 0 && round != m_rounds)
+        {
+            return std::nullopt;
+        }
+        const Updates row = m_since;
+        m_since = Updates();
+        return row;
+    }
+
+  private:
+    int m_rounds;
+    int m_evalEvery;
+    Updates m_since;
 };
 
 /// \brief Receives one record per round, in order (writers and progress displays).

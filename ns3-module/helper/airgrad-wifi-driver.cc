@@ -133,6 +133,12 @@ CountAssociated(const NetDeviceContainer& staDevices)
 
 } // namespace
 
+bool
+NetworkSimulatorBuilt()
+{
+    return true;
+}
+
 NetworkRunStats
 RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
 {

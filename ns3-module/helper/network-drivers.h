@@ -4,6 +4,7 @@
 // Deliberately free of ns-3 headers: the CLI and tests include this without paying for them.
 
 #include <cstdint>
+#include <string>
 
 namespace airgrad
 {
@@ -59,6 +60,12 @@ NetworkRunStats RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObser
  * Learning starts at once (with TCP, once every worker has connected): the link needs no association.
  */
 NetworkRunStats RunLink(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer);
+
+/// Whether this build has the ns-3 drivers (RunWifi, RunLink): false when configured with
+/// -DAIRGRAD_NS3=OFF or without ns-3.
+bool NetworkSimulatorBuilt();
+/// Throws std::invalid_argument naming network.kind when this build cannot run `kind`.
+void CheckNetworkAvailable(const std::string& kind);
 
 /// Runs the experiment over the network its network.kind names: ideal (the core's RunIdeal; no
 /// simulator, empty stats), wifi or link.

@@ -206,6 +206,7 @@ Run(int argc, char** argv)
     try
     {
         scenario = LoadScenario(scenarioPath, overrides);
+        ns3::airgrad::CheckNetworkAvailable(scenario.config.networkKind);
     }
     catch (const std::invalid_argument& e)
     {

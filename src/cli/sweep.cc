@@ -8,6 +8,8 @@
 
 #include "cli/sweep.h"
 
+#include "helper/network-drivers.h"
+
 #include "cli/directory-lock.h"
 
 #include "data/loaders.h"
@@ -544,6 +546,17 @@ RunSweepCommand(int argc, char** argv)
     try
     {
         spec = LoadSweep(sweepPath, maxPoints, validating);
+        ns3::airgrad::CheckNetworkAvailable(ResolveScenario(spec.base).config.networkKind);
+        for (const auto& [key, values] : spec.axes)
+        {
+            if (key == "network.kind")
+            {
+                for (const std::string& v : values)
+                {
+                    ns3::airgrad::CheckNetworkAvailable(v);
+                }
+            }
+        }
     }
     catch (const std::invalid_argument& e)
     {

@@ -8,9 +8,9 @@
 //                          an ideal round of scenarios/fashion-mnist-cnn-gd.ini (10 workers,
 //                          minibatches of 64, one thread) with the model and method given:
 //                          round_ms, the median time from one round's end to the next (no
-//                          metrics row is inside); steps_ms is ten of BM_TorchStep's steps;
-//                          overhead = round / steps - 1 is what the method (compress, encode,
-//                          decode, aggregate, the server's step) adds (target: <= 15%).
+//                          metrics row is inside). bench/torch-step divides it by ten of
+//                          BM_TorchStep's steps: the overhead is what the method (compress,
+//                          encode, decode, aggregate, the server's step) adds (target: <= 15%).
 // Model 0 lenet5 (61,706 parameters), 1 cnn (824,458); method 0 gd, 1 topk-ef (1%). Run from the
 // project root (it reads the scenario's Fashion-MNIST files).
 
@@ -140,10 +140,7 @@ BM_TorchRound(benchmark::State& state)
         airgrad::RunIdeal(e, clock);
         round = clock.SecondsPerRound();
     }
-    const double steps = 10 * StepSeconds(model, model == "lenet5" ? 200 : 50);
     state.counters["round_ms"] = 1e3 * round;
-    state.counters["steps_ms"] = 1e3 * steps;
-    state.counters["overhead"] = round / steps - 1.0;
 }
 
 BENCHMARK(BM_TorchStep)->DenseRange(0, 1)->ArgName("model")->Iterations(1)->Unit(benchmark::kSecond);

@@ -25,7 +25,6 @@ NetworkRunStats
 RunNetwork(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
 {
     const std::string& kind = experiment.Config().networkKind;
-    CheckNetworkAvailable(kind);
     if (kind == "wifi")
     {
         return RunWifi(experiment, observer);

@@ -239,7 +239,8 @@ TEST(LinkDriver, TheServerSignalsTheEndOfLearningOnceAndLeavesStoppingToTheProgr
     c.rounds = 4;
     g_roundEnds.clear();
     g_finished.clear();
-    ns3::Simulator::Schedule(ns3::Seconds(0), [] {
+    // RunLink installs the applications 1 ns in; round 1 ends milliseconds later.
+    ns3::Simulator::Schedule(ns3::NanoSeconds(2), [] {
         const std::string server = "/NodeList/*/ApplicationList/*/$ns3::airgrad::ServerApp/";
         ns3::Config::ConnectWithoutContext(server + "RoundEnded", ns3::MakeCallback(+[](uint32_t r, uint32_t, uint32_t) {
                                                g_roundEnds.emplace_back(r, ns3::Simulator::Now().GetTimeStep());

@@ -6,7 +6,6 @@
 #include "round/server.h"
 
 #include "ns3/abort.h"
-#include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/packet.h"
@@ -41,18 +40,19 @@ ServerApp::GetTypeId()
                           MakeUintegerChecker<uint16_t>())
             .AddAttribute("DatagramBytes",
                           "UDP payload per fragment including the 14-byte fragment header, or "
-                          "with Tcp the TCP segment size, bytes.",
+                          "with TCP the TCP segment size, bytes.",
                           UintegerValue(1400),
                           MakeUintegerAccessor(&ServerApp::m_datagramBytes),
                           MakeUintegerChecker<uint32_t>(FragmentHeader::kSize + 1, 65507))
-            .AddAttribute("Tcp",
-                          "Listen for a TCP connection from each worker and exchange messages "
-                          "over it instead of UDP fragments.",
-                          BooleanValue(false),
-                          MakeBooleanAccessor(&ServerApp::m_tcp),
-                          MakeBooleanChecker())
+            .AddAttribute("Protocol",
+                          "The transport: ns3::UdpSocketFactory (the model and updates in "
+                          "fragments) or ns3::TcpSocketFactory (a connection from each worker, "
+                          "opened when it starts; round 1 waits for all).",
+                          TypeIdValue(UdpSocketFactory::GetTypeId()),
+                          MakeTypeIdAccessor(&ServerApp::m_protocol),
+                          MakeTypeIdChecker())
             .AddAttribute("Rounds",
-                          "Number of rounds; the simulation stops after the last one.",
+                          "Number of rounds; LearningFinished fires after the last one.",
                           UintegerValue(1),
                           MakeUintegerAccessor(&ServerApp::m_rounds),
                           MakeUintegerChecker<uint32_t>(1))
@@ -62,6 +62,10 @@ ServerApp::GetTypeId()
                           TimeValue(Seconds(30)),
                           MakeTimeAccessor(&ServerApp::m_deadline),
                           MakeTimeChecker(NanoSeconds(1)))
+            .AddTraceSource("RoundStarted",
+                            "A round began; its model is sent next (round).",
+                            MakeTraceSourceAccessor(&ServerApp::m_roundStarted),
+                            "ns3::airgrad::ServerApp::RoundStartedCallback")
             .AddTraceSource("ModelSent",
                             "The model of a round was handed to the socket (round, bytes, "
                             "recipients).",
@@ -124,6 +128,7 @@ ServerApp::StartApplication()
 {
     NS_LOG_FUNCTION(this);
     NS_ABORT_MSG_IF(m_server == nullptr, "ServerApp started without a server");
+    m_tcp = IsTcpProtocol(m_protocol, "ServerApp");
     if (m_tcp)
     {
         m_socket = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
@@ -139,6 +144,7 @@ ServerApp::StartApplication()
                     "ServerApp cannot bind UDP port " << m_port);
     m_socket->SetAllowBroadcast(true);
     m_socket->SetRecvCallback(MakeCallback(&ServerApp::HandleRead, this));
+    StartRound();
 }
 
 void
@@ -159,15 +165,11 @@ ServerApp::StopApplication()
 }
 
 void
-ServerApp::StartRounds()
-{
-    StartRound();
-}
-
-void
 ServerApp::StartRound()
 {
     NS_LOG_FUNCTION(this);
+    m_started = true;
+    m_roundStarted(static_cast<uint32_t>(m_server->Round() + 1));
     const std::vector<uint8_t>& model = m_server->BeginRound();
     m_model = &model;
     m_arrived = 0;
@@ -291,11 +293,9 @@ ServerApp::HandleAccept(Ptr<Socket> socket, const Address& from)
         }
     }, this, worker);
     socket->SetCloseCallbacks(closed, closed);
-    if (m_allConnected && Connected() == m_workers.size())
+    if (!m_started && Connected() == m_workers.size())
     {
-        std::function<void()> once = std::move(m_allConnected);
-        m_allConnected = nullptr;
-        once();
+        StartRound();
     }
 }
 

@@ -10,7 +10,6 @@
 #include "ns3/nstime.h"
 #include "ns3/traced-callback.h"
 
-#include <functional>
 #include <vector>
 
 namespace airgrad
@@ -30,7 +29,8 @@ namespace airgrad
  * \brief The parameter server on the access point. Each round it sends the model to every worker
  * (unicast UDP fragments, or a message on each worker's TCP connection), keeps the updates that are complete before the deadline, and ends the
  * round when all are in or the deadline passes; then the next round starts at once.
- * Rounds begin when StartRounds() is called (after the stations have associated).
+ * Round 1 begins when the application starts (UDP) or once every worker has connected (TCP):
+ * start the workers no later than the server. AirgradHelper installs it.
  */
 class ServerApp : public Application
 {
@@ -43,13 +43,13 @@ class ServerApp : public Application
     /// Broadcast downlink: the model goes once to `to` (a broadcast address) instead of to each
     /// worker; a worker that asks again gets it by unicast while the round is open.
     void SetBroadcast(Address to) { m_broadcast = to; }
-    /// TCP transport: `callback` runs once, when every worker has connected.
-    void SetAllConnectedCallback(std::function<void()> callback) { m_allConnected = std::move(callback); }
     /// TCP transport: workers whose connection is open.
     uint32_t Connected() const;
-    /// Starts round 1 now.
-    void StartRounds();
+    /// Whether round 1 has begun.
+    bool Started() const { return m_started; }
 
+    /// Signature of the RoundStarted trace: the round.
+    typedef void (*RoundStartedCallback)(uint32_t round);
     /// Signature of the ModelSent trace: round, message bytes, number of recipients.
     typedef void (*ModelSentCallback)(uint32_t round, uint32_t bytes, uint32_t recipients);
     /// Signature of the RoundEnded trace: round, updates applied, updates lost or late.
@@ -78,15 +78,17 @@ class ServerApp : public Application
     uint32_t m_datagramBytes = 0;
     uint32_t m_rounds = 0;
     Time m_deadline;
-    bool m_tcp = false;
+    TypeId m_protocol;
+    bool m_tcp = false;      ///< m_protocol is TCP's
+    bool m_started = false;  ///< round 1 has begun
     Ptr<Socket> m_socket;                      ///< UDP socket, or TCP listening socket
     std::vector<MessageStream> m_streams;      ///< TCP: per worker
-    std::function<void()> m_allConnected;
     EventId m_deadlineEvent;
     EventId m_startEvent;
     std::vector<MessageReassembler> m_uplinks; ///< per worker
     std::vector<uint8_t> m_chunk;              ///< scratch: one fragment's data
     uint32_t m_arrived = 0;
+    TracedCallback<uint32_t> m_roundStarted;
     TracedCallback<uint32_t, uint32_t, uint32_t> m_modelSent;
     TracedCallback<uint32_t, uint32_t, uint32_t> m_roundEnded;
     TracedCallback<uint32_t> m_learningFinished;

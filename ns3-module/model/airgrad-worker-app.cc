@@ -6,7 +6,6 @@
 #include "round/worker.h"
 
 #include "ns3/abort.h"
-#include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/packet.h"
@@ -46,16 +45,17 @@ WorkerApp::GetTypeId()
                           MakeUintegerChecker<uint16_t>())
             .AddAttribute("DatagramBytes",
                           "UDP payload per fragment including the 14-byte fragment header, or "
-                          "with Tcp the TCP segment size, bytes.",
+                          "with TCP the TCP segment size, bytes.",
                           UintegerValue(1400),
                           MakeUintegerAccessor(&WorkerApp::m_datagramBytes),
                           MakeUintegerChecker<uint32_t>(FragmentHeader::kSize + 1, 65507))
-            .AddAttribute("Tcp",
-                          "Exchange messages over a TCP connection to the server (opened by "
-                          "Connect) instead of UDP fragments.",
-                          BooleanValue(false),
-                          MakeBooleanAccessor(&WorkerApp::m_tcp),
-                          MakeBooleanChecker())
+            .AddAttribute("Protocol",
+                          "The transport, as the server's: ns3::UdpSocketFactory (fragments) or "
+                          "ns3::TcpSocketFactory (a connection to the server, opened at start and "
+                          "again whenever it closes).",
+                          TypeIdValue(UdpSocketFactory::GetTypeId()),
+                          MakeTypeIdAccessor(&WorkerApp::m_protocol),
+                          MakeTypeIdChecker())
             .AddAttribute("ComputeTimePerSample",
                           "Compute time per sample the update's gradients visit, s; the update "
                           "is sent this long times the samples after the model arrived.",
@@ -110,9 +110,11 @@ WorkerApp::StartApplication()
     NS_LOG_FUNCTION(this);
     NS_ABORT_MSG_IF(m_worker == nullptr, "WorkerApp started without a worker");
     m_running = true;
+    m_tcp = IsTcpProtocol(m_protocol, "WorkerApp");
     if (m_tcp)
     {
-        return; // the harness calls Connect once the network is up
+        Connect();
+        return;
     }
     m_socket = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
     NS_ABORT_MSG_IF(m_socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0,
@@ -195,7 +197,6 @@ WorkerApp::ModelArrived(uint32_t round, const std::vector<uint8_t>& model)
 void
 WorkerApp::Connect()
 {
-    NS_ABORT_MSG_IF(!m_tcp, "WorkerApp::Connect without the Tcp attribute");
     if (!m_running)
     {
         return;

@@ -46,8 +46,10 @@ class WorkerApp : public Application
     uint32_t ModelRound() const { return m_modelRound; }
     uint32_t SentRound() const { return m_sentRound; }
     uint32_t SkippedRound() const { return m_skippedRound; }
-    /// TCP transport: opens the connection to the server (again after any failure, until stopped).
-    void Connect();
+    /// Whether the Protocol attribute is TCP's (valid once started).
+    bool UsesTcp() const { return m_tcp; }
+    /// The processor's energy model (null: compute energy not modelled).
+    Ptr<PowerStateEnergyModel> GetComputeEnergyModel() const { return m_computeEnergy; }
 
     /// Signature of the UpdateSent trace: round, encoded message size in bytes.
     typedef void (*UpdateSentCallback)(uint32_t round, uint32_t bytes);
@@ -63,6 +65,8 @@ class WorkerApp : public Application
     void HandleRead(Ptr<Socket> socket);
     /// A whole model arrived: compute the update and schedule its upload.
     void ModelArrived(uint32_t round, const std::vector<uint8_t>& model);
+    /// TCP transport: opens the connection to the server (again after any failure, until stopped).
+    void Connect();
     void ConnectLater();
     void SendUpdate(uint32_t round);
     /// Broadcast downlink: asks the server for `round`'s model unless it arrived or was asked for.
@@ -74,7 +78,8 @@ class WorkerApp : public Application
     uint32_t m_datagramBytes = 0;
     Time m_computeTimePerSample;
     Time m_rerequestTimeout;     ///< 0: unicast downlink, no re-requests
-    bool m_tcp = false;
+    TypeId m_protocol;
+    bool m_tcp = false;          ///< m_protocol is TCP's
     bool m_running = false;
     EventId m_connectEvent;
     MessageStream m_stream;      ///< TCP transport: the connection to the server

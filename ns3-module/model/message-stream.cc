@@ -1,9 +1,12 @@
 #include "message-stream.h"
 
+#include "ns3/abort.h"
 #include "ns3/callback.h"
 #include "ns3/log.h"
 #include "ns3/packet.h"
 #include "ns3/socket.h"
+#include "ns3/tcp-socket-factory.h"
+#include "ns3/udp-socket-factory.h"
 
 #include <algorithm>
 
@@ -13,6 +16,16 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("AirgradMessageStream");
 namespace airgrad
 {
+
+bool
+IsTcpProtocol(TypeId protocol, const char* application)
+{
+    const bool tcp = protocol == TcpSocketFactory::GetTypeId();
+    NS_ABORT_MSG_IF(!tcp && protocol != UdpSocketFactory::GetTypeId(),
+                    application << "'s Protocol is " << protocol.GetName()
+                                << "; allowed: ns3::UdpSocketFactory | ns3::TcpSocketFactory");
+    return tcp;
+}
 
 void
 MessageStream::Attach(Ptr<Socket> socket, OnMessage onMessage)

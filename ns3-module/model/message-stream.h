@@ -4,6 +4,7 @@
 #include "stream-framer.h"
 
 #include "ns3/ptr.h"
+#include "ns3/type-id.h"
 
 #include <deque>
 #include <functional>
@@ -16,6 +17,10 @@ class Socket;
 
 namespace airgrad
 {
+
+/// Whether an application's Protocol attribute asks for TCP (ns3::TcpSocketFactory) rather than
+/// UDP (ns3::UdpSocketFactory); aborts naming `application` for any other socket factory.
+bool IsTcpProtocol(TypeId protocol, const char* application);
 
 /**
  * \brief Whole messages over one connected TCP socket, both ways: framed by AppendFrame, handed

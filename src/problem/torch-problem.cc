@@ -20,11 +20,19 @@ Plugin(std::string& error)
 {
     static std::string failure;
     static const Factory factory = []() -> Factory {
-        const std::string path = AIRGRAD_TORCH_PLUGIN;
-        if (path.empty())
+        const std::string name = AIRGRAD_TORCH_PLUGIN;
+        if (name.empty())
         {
             failure = "this build has no libtorch: install libtorch-dev (scripts/setup) and rebuild (scripts/build)";
             return nullptr;
+        }
+        // The plugin lies next to this library (build tree and install prefix alike).
+        Dl_info self{};
+        std::string path = name;
+        if (dladdr(reinterpret_cast<void*>(&TorchAvailable), &self) != 0 && self.dli_fname != nullptr)
+        {
+            const std::string library = self.dli_fname;
+            path = library.substr(0, library.find_last_of('/') + 1) + name;
         }
         void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (handle == nullptr)

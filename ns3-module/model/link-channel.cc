@@ -1,9 +1,9 @@
-#include "airgrad-link.h"
+#include "link-channel.h"
 
 #include "ns3/abort.h"
 #include "ns3/log.h"
-#include "ns3/node.h"
 #include "ns3/packet.h"
+#include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
@@ -13,140 +13,11 @@
 namespace ns3
 {
 
-NS_LOG_COMPONENT_DEFINE("AirgradLink");
+NS_LOG_COMPONENT_DEFINE("AirgradLinkChannel");
 namespace airgrad
 {
 
-NS_OBJECT_ENSURE_REGISTERED(LinkNetDevice);
 NS_OBJECT_ENSURE_REGISTERED(LinkChannel);
-
-TypeId
-LinkNetDevice::GetTypeId()
-{
-    static TypeId tid =
-        TypeId("ns3::airgrad::LinkNetDevice")
-            .SetParent<NetDevice>()
-            .SetGroupName("Airgrad")
-            .AddConstructor<LinkNetDevice>()
-            .AddAttribute("MaxQueuePackets",
-                          "Frames each queue holds; a frame sent to a full queue is dropped.",
-                          UintegerValue(100000),
-                          MakeUintegerAccessor(&LinkNetDevice::m_maxQueuePackets),
-                          MakeUintegerChecker<uint32_t>(1))
-            .AddTraceSource("QueueDrop",
-                            "A packet was dropped because its queue was full.",
-                            MakeTraceSourceAccessor(&LinkNetDevice::m_queueDrop),
-                            "ns3::Packet::TracedCallback");
-    return tid;
-}
-
-LinkNetDevice::LinkNetDevice() = default;
-
-void
-LinkNetDevice::Attach(Ptr<LinkChannel> channel)
-{
-    m_channel = channel;
-    m_index = channel->Attach(this);
-    // The AP's queues grow with the stations (Queue); a station has one.
-    m_queues.resize(m_index == 0 ? 0 : 1);
-}
-
-std::deque<LinkNetDevice::Frame>&
-LinkNetDevice::Queue(uint32_t station)
-{
-    if (m_index == 0)
-    {
-        if (station >= m_queues.size())
-        {
-            m_queues.resize(station + 1);
-        }
-        return m_queues[station];
-    }
-    return m_queues[0];
-}
-
-void
-LinkNetDevice::SetRadioState(RadioState state)
-{
-    if (m_radio)
-    {
-        m_radio->ChangeState(state);
-    }
-}
-
-void
-LinkNetDevice::Deliver(const Frame& frame, Mac48Address from)
-{
-    if (!m_rx.IsNull())
-    {
-        m_rx(this, frame.packet, frame.protocol, from);
-    }
-}
-
-Ptr<Channel>
-LinkNetDevice::GetChannel() const
-{
-    return m_channel;
-}
-
-bool
-LinkNetDevice::SetMtu(const uint16_t mtu)
-{
-    m_mtu = mtu;
-    return true;
-}
-
-bool
-LinkNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocol)
-{
-    NS_LOG_FUNCTION(this << packet << dest << protocol);
-    const Mac48Address to = Mac48Address::ConvertFrom(dest);
-    uint32_t station = 0;
-    if (m_index > 0)
-    {
-        station = m_index - 1; // a station talks to the AP only
-    }
-    else if (to.IsBroadcast())
-    {
-        station = static_cast<uint32_t>(m_channel->GetNDevices() - 1); // the broadcast queue
-    }
-    else
-    {
-        const int index = m_channel->IndexOf(to);
-        if (index <= 0)
-        {
-            return false; // not a station of this channel
-        }
-        station = static_cast<uint32_t>(index - 1);
-    }
-    std::deque<Frame>& queue = Queue(station);
-    if (queue.size() >= m_maxQueuePackets)
-    {
-        m_queueDrop(packet);
-        return false;
-    }
-    queue.push_back({packet, protocol, 0});
-    m_channel->Wake(m_index, station);
-    return true;
-}
-
-bool
-LinkNetDevice::SendFrom(Ptr<Packet> packet, const Address&, const Address& dest, uint16_t protocol)
-{
-    return Send(packet, dest, protocol);
-}
-
-void
-LinkNetDevice::DoDispose()
-{
-    NS_LOG_FUNCTION(this);
-    m_channel = nullptr;
-    m_node = nullptr;
-    m_radio = nullptr;
-    m_queues.clear();
-    m_rx = MakeNullCallback<bool, Ptr<NetDevice>, Ptr<const Packet>, uint16_t, const Address&>();
-    NetDevice::DoDispose();
-}
 
 TypeId
 LinkChannel::GetTypeId()
@@ -183,7 +54,8 @@ LinkChannel::GetTypeId()
 }
 
 LinkChannel::LinkChannel()
-    : m_uniform(CreateObject<UniformRandomVariable>())
+    : m_sharing(CreateObject<SerialLinkSharing>()),
+      m_uniform(CreateObject<UniformRandomVariable>())
 {
 }
 
@@ -194,10 +66,9 @@ LinkChannel::SubframeBytes(uint32_t packetBytes)
 }
 
 void
-LinkChannel::SetSharing(Sharing sharing, Time slot)
+LinkChannel::SetSharing(Ptr<LinkSharing> sharing)
 {
     m_sharing = sharing;
-    m_slot = slot;
     ResetMedia();
 }
 
@@ -205,8 +76,7 @@ void
 LinkChannel::ResetMedia()
 {
     const size_t stations = m_devices.empty() ? 0 : m_devices.size() - 1;
-    m_media.assign(m_sharing == Sharing::kSerial ? 1 : m_sharing == Sharing::kFdma ? stations : stations + 1,
-                   Medium());
+    m_media.assign(m_sharing->Media(static_cast<uint32_t>(stations)), Medium());
 }
 
 void
@@ -260,16 +130,8 @@ LinkChannel::GetDevice(std::size_t i) const
 LinkChannel::Medium&
 LinkChannel::MediumOf(const Flow& flow)
 {
-    switch (m_sharing)
-    {
-    case Sharing::kFdma:
-        NS_ABORT_MSG_IF(flow.station + 1 == m_devices.size(), "the link cannot broadcast with FDMA sharing");
-        return m_media[flow.station];
-    case Sharing::kTdma:
-        return m_media[flow.device];
-    default:
-        return m_media[0];
-    }
+    const auto stations = static_cast<uint32_t>(m_devices.size() - 1);
+    return m_media[m_sharing->MediumOf(flow.device, flow.station, stations)];
 }
 
 uint32_t
@@ -281,22 +143,7 @@ LinkChannel::FlowIndex(const Flow& flow) const
 std::pair<Time, Time>
 LinkChannel::Gate(const Flow& flow, Time now) const
 {
-    if (m_sharing != Sharing::kTdma)
-    {
-        return {now, Time::Max()};
-    }
-    // Slot o of every frame of (M + 1) slots belongs to device o.
-    const int64_t slot = m_slot.GetTimeStep();
-    const int64_t frame = slot * static_cast<int64_t>(m_devices.size());
-    const int64_t offset = slot * flow.device;
-    const int64_t t = now.GetTimeStep();
-    const int64_t k = t < offset ? -1 : (t - offset) / frame;
-    const int64_t start = k * frame + offset;
-    if (k >= 0 && t < start + slot)
-    {
-        return {now, TimeStep(start + slot - t)};
-    }
-    return {TimeStep(start + frame), m_slot};
+    return m_sharing->Gate(flow.device, static_cast<uint32_t>(m_devices.size()), now);
 }
 
 void
@@ -360,10 +207,10 @@ LinkChannel::Transmit(Flow flow)
         const Time exchange = d + profile.sifs + profile.blockAck + profile.gap;
         if (exchange > budget)
         {
-            NS_ABORT_MSG_IF(first && budget == m_slot,
+            NS_ABORT_MSG_IF(first && budget == m_sharing->Longest(),
                             "a " << queue.front().packet->GetSize() << "-byte frame needs "
                                  << exchange.As(Time::US) << " with its block ack, more than a TDMA slot ("
-                                 << m_slot.As(Time::US) << ")");
+                                 << m_sharing->Longest().As(Time::US) << ")");
             break;
         }
         psdu = next;
@@ -400,7 +247,7 @@ LinkChannel::TransmitBroadcast(Flow flow)
     const Time budget = Gate(flow, Simulator::Now()).second;
     if (duration + m_broadcastGap > budget)
     {
-        NS_ABORT_MSG_IF(budget == m_slot, "a " << bytes << "-byte broadcast does not fit a TDMA slot");
+        NS_ABORT_MSG_IF(budget == m_sharing->Longest(), "a " << bytes << "-byte broadcast does not fit a TDMA slot");
         Simulator::Schedule(Gate(flow, Simulator::Now() + budget).first - Simulator::Now(), &LinkChannel::Transmit,
                             this, flow);
         return;

@@ -1,11 +1,10 @@
-#ifndef AIRGRAD_LINK_H
-#define AIRGRAD_LINK_H
+#ifndef AIRGRAD_LINK_CHANNEL_H
+#define AIRGRAD_LINK_CHANNEL_H
 
-#include "power-state-energy-model.h"
+#include "link-net-device.h"
+#include "link-sharing.h"
 
 #include "ns3/channel.h"
-#include "ns3/mac48-address.h"
-#include "ns3/net-device.h"
 #include "ns3/nstime.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/traced-callback.h"
@@ -18,103 +17,13 @@
 namespace ns3
 {
 
-class Node;
-class Packet;
-
 namespace airgrad
 {
 
-class LinkChannel;
-
-/**
- * \brief The abstract link's net device: a queue per peer, and nothing else. The channel decides
- * when a queue may transmit, how long that takes and which frames survive.
- * On the access point there is one queue per station and one for broadcasts; on a station, one
- * queue to the AP.
- */
-class LinkNetDevice : public NetDevice
-{
-  public:
-    /// A queued frame: an IP packet (MAC framing is added by the channel's size accounting).
-    struct Frame
-    {
-        Ptr<Packet> packet;
-        uint16_t protocol = 0;
-        uint32_t retries = 0;
-    };
-    /// Radio energy states (index into the energy model's powers).
-    enum RadioState
-    {
-        kIdle = 0,
-        kTx = 1,
-        kRx = 2
-    };
-
-    static TypeId GetTypeId();
-    LinkNetDevice();
-
-    /// Connects to the channel; the first device attached is the AP, then station 0, 1, ...
-    void Attach(Ptr<LinkChannel> channel);
-    void SetRadioEnergyModel(Ptr<PowerStateEnergyModel> model) { m_radio = model; }
-    void SetRadioState(RadioState state);
-    /// Frames waiting for `station` (on the AP; station M: broadcasts) or for the AP (on station `station`).
-    std::deque<Frame>& Queue(uint32_t station);
-    /// Hands a received frame up the stack.
-    void Deliver(const Frame& frame, Mac48Address from);
-
-    // NetDevice
-    void SetIfIndex(const uint32_t index) override { m_ifIndex = index; }
-    uint32_t GetIfIndex() const override { return m_ifIndex; }
-    Ptr<Channel> GetChannel() const override;
-    void SetAddress(Address address) override { m_address = Mac48Address::ConvertFrom(address); }
-    Address GetAddress() const override { return m_address; }
-    bool SetMtu(const uint16_t mtu) override;
-    uint16_t GetMtu() const override { return m_mtu; }
-    bool IsLinkUp() const override { return true; }
-    void AddLinkChangeCallback(Callback<void>) override {} // the link never goes down
-    bool IsBroadcast() const override { return true; }
-    Address GetBroadcast() const override { return Mac48Address::GetBroadcast(); }
-    bool IsMulticast() const override { return false; }
-    Address GetMulticast(Ipv4Address) const override { return Mac48Address::GetBroadcast(); }
-    Address GetMulticast(Ipv6Address) const override { return Mac48Address::GetBroadcast(); }
-    bool IsBridge() const override { return false; }
-    bool IsPointToPoint() const override { return false; }
-    bool Send(Ptr<Packet> packet, const Address& dest, uint16_t protocol) override;
-    bool SendFrom(Ptr<Packet> packet, const Address& source, const Address& dest, uint16_t protocol) override;
-    Ptr<Node> GetNode() const override { return m_node; }
-    void SetNode(Ptr<Node> node) override { m_node = node; }
-    bool NeedsArp() const override { return true; }
-    void SetReceiveCallback(NetDevice::ReceiveCallback cb) override { m_rx = cb; }
-    void SetPromiscReceiveCallback(NetDevice::PromiscReceiveCallback) override {}
-    bool SupportsSendFrom() const override { return false; }
-
-  protected:
-    void DoDispose() override;
-
-  private:
-    Ptr<LinkChannel> m_channel;
-    Ptr<Node> m_node;
-    Ptr<PowerStateEnergyModel> m_radio;
-    Mac48Address m_address;
-    uint32_t m_ifIndex = 0;
-    uint32_t m_index = 0; ///< on the channel: 0 = AP, s + 1 = station s
-    uint16_t m_mtu = 1500;
-    uint32_t m_maxQueuePackets = 0;
-    std::vector<std::deque<Frame>> m_queues;
-    NetDevice::ReceiveCallback m_rx;
-    TracedCallback<Ptr<const Packet>> m_queueDrop;
-};
-
 /**
  * \brief The abstract link's medium: a star of stations around an access point, each link with
- * its own PPDU duration and MPDU error rate (a LinkProfile, the same both ways), and one of
- * three ways to share the air:
- *  - serial: one transmission at a time on the whole channel, queues served round robin in the
- *    order they asked (contention without collisions);
- *  - tdma: a frame of M + 1 slots (the AP's, then one per station); a device sends only within
- *    its own slot, as many aggregates as fit;
- *  - fdma: one sub-channel per station, used by that station and by the AP towards it, one
- *    transmission at a time on each; sub-channels run in parallel.
+ * its own PPDU duration and MPDU error rate (a LinkProfile, the same both ways), and a
+ * LinkSharing policy that says how the devices share the air (serial, TDMA or FDMA).
  * A transmission carries an aggregate of queued frames to one receiver (up to the byte and
  * duration limits), each frame survives independently with 1 - PER, failed frames go back to the
  * head of the queue until the retry limit; a SIFS later the receiver sends a block ack, and the
@@ -123,12 +32,6 @@ class LinkNetDevice : public NetDevice
 class LinkChannel : public Channel
 {
   public:
-    enum class Sharing
-    {
-        kSerial,
-        kTdma,
-        kFdma
-    };
     /// One station's link as both directions see it.
     struct LinkProfile
     {
@@ -157,7 +60,8 @@ class LinkChannel : public Channel
     static TypeId GetTypeId();
     LinkChannel();
 
-    void SetSharing(Sharing sharing, Time slot);
+    /// How the devices share the air (default: serial); set before the first frame.
+    void SetSharing(Ptr<LinkSharing> sharing);
     /// Broadcasts from the AP: one frame per PPDU lasting `duration(frame bytes)`, no
     /// acknowledgement, each station receiving it with its own error rate; then `gap` idle.
     void SetBroadcast(std::function<Time(uint32_t frameBytes)> duration, Time gap);
@@ -190,7 +94,7 @@ class LinkChannel : public Channel
         std::deque<Flow> waiting;
     };
 
-    /// One medium (serial), one per station (fdma) or one per device (tdma); before any frame.
+    /// The media the sharing policy asks for; before any frame.
     void ResetMedia();
     Medium& MediumOf(const Flow& flow);
     uint32_t FlowIndex(const Flow& flow) const;
@@ -207,8 +111,7 @@ class LinkChannel : public Channel
     void EndBlockAck(Flow flow);
     void Release(Flow flow);
 
-    Sharing m_sharing = Sharing::kSerial;
-    Time m_slot;
+    Ptr<LinkSharing> m_sharing;
     uint32_t m_retryLimit = 7;
     uint32_t m_maxAggregateBytes = 65535;
     Time m_maxPpdu;

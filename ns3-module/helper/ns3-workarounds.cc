@@ -1,0 +1,50 @@
+#include "ns3-workarounds.h"
+
+#include "ns3/boolean.h"
+#include "ns3/he-configuration.h"
+#include "ns3/net-device-queue-interface.h"
+#include "ns3/traffic-control-helper.h"
+#include "ns3/uinteger.h"
+#include "ns3/wifi-mac-helper.h"
+#include "ns3/wifi-net-device.h"
+
+namespace ns3
+{
+namespace airgrad
+{
+
+void
+SetOfdmaScheduler(WifiMacHelper& apMac, uint32_t stationsPerPpdu, uint32_t ulPsduBytes)
+{
+    apMac.SetMultiUserScheduler("ns3::RrMultiUserScheduler", "NStations", UintegerValue(stationsPerPpdu),
+                                "EnableUlOfdma", BooleanValue(true), "EnableBsrp", BooleanValue(false),
+                                "AccessReqInterval", TimeValue(MilliSeconds(1)), "UlPsduSize",
+                                UintegerValue(ulPsduBytes));
+}
+
+void
+EnableMuEdca(const NetDeviceContainer& apDevice)
+{
+    Ptr<HeConfiguration> he = DynamicCast<WifiNetDevice>(apDevice.Get(0))->GetHeConfiguration();
+    for (const char* timer : {"BeMuEdcaTimer", "BkMuEdcaTimer", "ViMuEdcaTimer", "VoMuEdcaTimer"})
+    {
+        he->SetAttribute(timer, TimeValue(MicroSeconds(8 * 8192)));
+    }
+    he->SetAttribute("MuBeAifsn", UintegerValue(0));
+}
+
+void
+UninstallQueueDiscs(const NetDeviceContainer& devices)
+{
+    for (uint32_t i = 0; i < devices.GetN(); ++i)
+    {
+        // Only devices with a queue interface got a queue disc (Ipv4AddressHelper::Assign).
+        if (devices.Get(i)->GetObject<NetDeviceQueueInterface>())
+        {
+            TrafficControlHelper().Uninstall(devices.Get(i));
+        }
+    }
+}
+
+} // namespace airgrad
+} // namespace ns3

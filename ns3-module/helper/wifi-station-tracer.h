@@ -1,0 +1,50 @@
+#ifndef AIRGRAD_WIFI_STATION_TRACER_H
+#define AIRGRAD_WIFI_STATION_TRACER_H
+
+#include "round-tracker.h"
+
+#include "ns3/net-device-container.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace ns3
+{
+namespace airgrad
+{
+
+/**
+ * \brief Feeds a RoundTracker from the Wi-Fi PHYs of the worker stations: each station's
+ * transmit time (airtime), the PSDU bytes it sends (air bytes: MAC/IP/UDP headers, acks and
+ * retries included) and the MCS of its last QoS data PPDU. Also counts the stations' data PPDUs
+ * from round 1 on, and those sent in trigger-based PPDUs (uplink OFDMA). Works on any
+ * WifiNetDevice (YANS or spectrum PHY, any MAC set-up), so a program's own BSS can use it.
+ */
+class WifiStationTracer
+{
+  public:
+    /// Connects to the PHYs of `staDevices` (WifiNetDevices, in worker order).
+    WifiStationTracer(RoundTracker& tracker, const NetDeviceContainer& staDevices);
+    WifiStationTracer(const WifiStationTracer&) = delete;
+    WifiStationTracer& operator=(const WifiStationTracer&) = delete;
+
+    uint64_t DataPpdus() const { return m_dataPpdus; }
+    uint64_t TriggerBasedDataPpdus() const { return m_triggerBasedDataPpdus; }
+
+  private:
+    struct Station
+    {
+        WifiStationTracer* tracer;
+        uint32_t worker;
+    };
+
+    RoundTracker& m_tracker;
+    std::vector<Station> m_stations; ///< never resized after the traces are connected
+    uint64_t m_dataPpdus = 0;
+    uint64_t m_triggerBasedDataPpdus = 0;
+};
+
+} // namespace airgrad
+} // namespace ns3
+
+#endif

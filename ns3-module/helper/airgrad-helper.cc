@@ -118,6 +118,7 @@ AirgradHelper::Install(Ptr<Node> server, const NodeContainer& workers)
     NS_ABORT_MSG_IF(workers.GetN() != static_cast<uint32_t>(m_experiment.Workers()),
                     "AirgradHelper::Install: " << workers.GetN() << " worker nodes for an experiment of "
                                                << m_experiment.Workers() << " workers");
+    NS_LOG_FUNCTION(this << server->GetId() << workers.GetN());
     Ptr<ServerApp> serverApp = m_server.Create<ServerApp>();
     UintegerValue port;
     serverApp->GetAttribute("Port", port);

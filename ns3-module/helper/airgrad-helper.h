@@ -51,8 +51,6 @@ class AirgradHelper
     void SetWorkerAttribute(const std::string& name, const AttributeValue& value);
     /// An attribute both applications have (Port, Protocol, DatagramBytes), on both.
     void SetAttribute(const std::string& name, const AttributeValue& value);
-    /// Broadcast downlink: the model goes once to the server's subnet broadcast address.
-    void SetBroadcastDownlink(bool broadcast) { m_broadcast = broadcast; }
 
     /**
      * \brief A processor energy model (idle 0 W, computing `compute.power_w`) on each source,
@@ -72,7 +70,7 @@ class AirgradHelper
     ::airgrad::Experiment& m_experiment;
     ObjectFactory m_server;
     ObjectFactory m_worker;
-    bool m_broadcast = false;
+    bool m_broadcast = false; ///< network.downlink = broadcast: to the server's subnet broadcast address
     bool m_computeTimeSet = false; ///< the user set ComputeTimePerSample: not the experiment's
     std::map<uint32_t, Ptr<PowerStateEnergyModel>> m_processors; ///< by node id
 };

@@ -37,18 +37,15 @@ CountStationTransmission(RoundTracker* tracker, uint32_t sender, uint32_t statio
 NetworkRunStats
 RunLink(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
 {
+    NS_LOG_FUNCTION_NOARGS();
     RoundHarness harness(experiment, observer);
     LinkTopologyHelper link(harness.settings);
     const NetDeviceContainer devices = link.Install(harness.ap.Get(0), harness.stations, 100);
-    NetDeviceContainer staDevices;
-    for (uint32_t s = 0; s < harness.stations.GetN(); ++s)
+    const NetDeviceContainer staDevices = StationDevices(devices);
+    for (uint32_t s = 0; s < staDevices.GetN(); ++s)
     {
-        staDevices.Add(devices.Get(s + 1));
         harness.tracker.SetSnrDb(s, link.SnrsDb()[s]);
-        if (link.Mcs()[s] >= 0)
-        {
-            harness.tracker.SetMcs(s, link.Mcs()[s]);
-        }
+        harness.tracker.SetMcs(s, link.Mcs()[s]);
     }
     harness.InstallInternet(devices);
     harness.tracker.SetRadios(link.InstallRadioEnergy(staDevices, harness.InstallEnergySources()));

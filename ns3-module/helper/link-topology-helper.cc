@@ -8,7 +8,6 @@
 #include "ns3/ht-phy.h"
 #include "ns3/log.h"
 #include "ns3/ofdm-phy.h"
-#include "ns3/pointer.h"
 #include "ns3/table-based-error-rate-model.h"
 #include "ns3/uinteger.h"
 #include "ns3/vht-phy.h"

@@ -10,6 +10,7 @@
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 
+#include <utility>
 #include <vector>
 
 namespace ns3
@@ -27,7 +28,7 @@ namespace airgrad
 class LinkTopologyHelper
 {
   public:
-    explicit LinkTopologyHelper(const NetworkSettings& settings) : m_s(settings) {}
+    explicit LinkTopologyHelper(NetworkSettings settings) : m_s(std::move(settings)) {}
 
     /// The channel and devices (the AP's first, then the stations'); the channel's error draws
     /// use stream `stream`. Throws std::runtime_error when a TDMA slot cannot hold a fragment.
@@ -44,10 +45,8 @@ class LinkTopologyHelper
   private:
     /// Per station: the SNR over the whole channel, dB.
     std::vector<double> ChannelSnrsDb() const;
-    /// Station `s`'s link profile at `snrDb`; records its MCS.
-    LinkChannel::LinkProfile Profile(uint32_t s, double snrDb, double split);
 
-    const NetworkSettings& m_s;
+    const NetworkSettings m_s;
     Ptr<LinkChannel> m_channel;
     std::vector<double> m_snrsDb;
     std::vector<int> m_mcs;

@@ -74,6 +74,7 @@ NetworkSettings::FromConfig(const ::airgrad::ExperimentConfig& c)
     s.maxAmpduBytes = static_cast<uint32_t>(c.maxAmpduBytes);
     s.queuePackets = static_cast<uint32_t>(c.queuePackets);
     s.fragmentBytes = static_cast<uint32_t>(c.fragmentBytes);
+    s.tcp = c.transport == "tcp";
     s.snrDb = c.snrDb;
     s.positions = StationPositions(c);
     s.pathLossExponent = c.pathLossExponent;

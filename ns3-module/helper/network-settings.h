@@ -3,7 +3,8 @@
 
 // The [network] section as typed values: parsed once from the scenario's configuration
 // (NetworkSettings::FromConfig), then read by the topology helpers and drivers, which compare
-// no strings. A program that builds its own network can fill one in code.
+// no strings (AirgradHelper takes the applications' settings from the experiment itself). A
+// program that builds its own network can fill one in code.
 
 #include "ns3/nstime.h"
 #include "ns3/vector.h"
@@ -78,6 +79,7 @@ struct NetworkSettings
     uint32_t maxAmpduBytes = 65535;
     uint32_t queuePackets = 100000; ///< frames per transmit queue
     uint32_t fragmentBytes = 1400;  ///< the applications' datagrams (OFDMA and TDMA size for them)
+    bool tcp = false;               ///< the applications' transport is TCP (the harness waits for connections)
     std::vector<double> snrDb;      ///< per station (set SNRs); empty: from the path loss
     std::vector<Vector> positions;  ///< per station, m; the AP stands at the origin
     double pathLossExponent = 3.0;

@@ -27,6 +27,17 @@ namespace
 constexpr int kConnectLimitS = 60; ///< TCP: simulated seconds the workers get to connect
 } // namespace
 
+NetDeviceContainer
+StationDevices(const NetDeviceContainer& devices)
+{
+    NetDeviceContainer out;
+    for (uint32_t i = 1; i < devices.GetN(); ++i)
+    {
+        out.Add(devices.Get(i));
+    }
+    return out;
+}
+
 RoundHarness::RoundHarness(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     : settings(NetworkSettings::FromConfig(experiment.Config())),
       tracker(experiment, observer),
@@ -37,6 +48,10 @@ RoundHarness::RoundHarness(::airgrad::Experiment& experiment, ::airgrad::RoundOb
     RngSeedManager::SetRun(experiment.Config().seed + 1);
     ap.Create(1);
     stations.Create(static_cast<uint32_t>(experiment.Workers()));
+    for (uint32_t m = 0; m < stations.GetN() && !settings.snrDb.empty(); ++m)
+    {
+        tracker.SetSnrDb(m, settings.StationSnrDb(m));
+    }
 }
 
 RoundHarness::~RoundHarness()
@@ -51,7 +66,7 @@ RoundHarness::InstallInternet(const NetDeviceContainer& devices)
     internet.Install(ap);
     internet.Install(stations);
     Ipv4AddressHelper addresses("10.1.0.0", "255.255.0.0");
-    interfaces = addresses.Assign(devices);
+    addresses.Assign(devices);
     UninstallQueueDiscs(devices);
 }
 
@@ -76,7 +91,7 @@ RoundHarness::StartLearning()
     // The applications never stop the simulation: the CLI's run ends with learning.
     m_server->TraceConnectWithoutContext("LearningFinished",
                                          MakeCallback(static_cast<void (*)(uint32_t)>([](uint32_t) { Simulator::Stop(); })));
-    if (m_experiment.Config().transport == "tcp")
+    if (settings.tcp)
     {
         // Connections are part of the set-up, like association: round 1 starts once all are open.
         m_connectLimit = Simulator::Schedule(Seconds(kConnectLimitS), [this]() {

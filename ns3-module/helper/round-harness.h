@@ -11,7 +11,6 @@
 
 #include "ns3/energy-source-container.h"
 #include "ns3/event-id.h"
-#include "ns3/ipv4-interface-container.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 
@@ -25,6 +24,9 @@ namespace ns3
 {
 namespace airgrad
 {
+
+/// The station devices of a container that holds the AP's first (as the topology helpers return them).
+NetDeviceContainer StationDevices(const NetDeviceContainer& devices);
 
 class RoundHarness
 {
@@ -41,7 +43,6 @@ class RoundHarness
     const NetworkSettings settings; ///< the scenario's [network] section, typed
     NodeContainer ap;
     NodeContainer stations;
-    Ipv4InterfaceContainer interfaces; ///< the AP's, then the stations'
     RoundTracker tracker;
 
     /// IPv4 on the devices (the AP's first; 10.1.0.0/16) without queue discs.

@@ -7,7 +7,6 @@
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 
-#include <cmath>
 
 namespace ns3
 {
@@ -33,11 +32,6 @@ RoundTracker::RoundTracker(::airgrad::Experiment& experiment, ::airgrad::RoundOb
       m_rows(experiment.Config().rounds, experiment.Config().evalEvery),
       m_stations(static_cast<size_t>(experiment.Workers()))
 {
-    const std::vector<double>& snr = experiment.Config().snrDb;
-    for (size_t m = 0; m < m_stations.size(); ++m)
-    {
-        m_stations[m].snrDb = snr.empty() ? std::nan("") : snr[snr.size() == 1 ? 0 : m];
-    }
 }
 
 void

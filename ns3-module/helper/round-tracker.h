@@ -11,6 +11,7 @@
 #include "ns3/nstime.h"
 
 #include <chrono>
+#include <cmath>
 #include <vector>
 
 namespace airgrad
@@ -52,7 +53,7 @@ class RoundTracker
     void AddAirtime(uint32_t worker, double seconds);
     void AddAirBytes(uint32_t worker, uint64_t bytes);
     void SetMcs(uint32_t worker, int mcs) { m_stations[worker].mcs = mcs; }
-    /// The SNR workers.csv reports (default: network.snr_db, or nan in distance mode), dB.
+    /// The SNR workers.csv reports (default nan: unknown), dB.
     void SetSnrDb(uint32_t worker, double snrDb) { m_stations[worker].snrDb = snrDb; }
 
     /// Whether round 1 has begun, and when.
@@ -68,7 +69,7 @@ class RoundTracker
         uint64_t airBytes = 0;     ///< since the simulation began
         uint64_t uplinkBytes = 0;  ///< encoded updates handed to the socket
         int mcs = -1;
-        double snrDb = 0.0;
+        double snrDb = std::nan("");
         int rerequests = 0;        ///< broadcast downlink: models asked for again
         int rerequestsAtRow = 0;
         double airtimeAtRow = 0.0; ///< the same at the last round end

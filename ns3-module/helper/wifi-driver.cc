@@ -25,18 +25,6 @@ namespace airgrad
 namespace
 {
 
-/// Station devices of a container that holds the AP's first.
-NetDeviceContainer
-StationDevices(const NetDeviceContainer& devices)
-{
-    NetDeviceContainer out;
-    for (uint32_t i = 1; i < devices.GetN(); ++i)
-    {
-        out.Add(devices.Get(i));
-    }
-    return out;
-}
-
 void
 CheckWarmUp(const WifiWarmUp& warmUp, uint32_t workers)
 {
@@ -66,6 +54,7 @@ NetworkSimulatorBuilt()
 NetworkRunStats
 RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
 {
+    NS_LOG_FUNCTION_NOARGS();
     RoundHarness harness(experiment, observer);
     WifiTopologyHelper wifi(harness.settings);
     const NetDeviceContainer devices = wifi.Install(harness.ap.Get(0), harness.stations, 100);
@@ -75,8 +64,7 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     harness.tracker.SetRadios(radios);
     const WifiStationTracer tracer(harness.tracker, staDevices);
 
-    NodeContainer nodes(harness.ap, harness.stations);
-    WifiWarmUp warmUp(nodes, devices, harness.interfaces);
+    WifiWarmUp warmUp(devices);
     warmUp.Start([&harness]() { harness.StartLearning(); }, []() { Simulator::Stop(); });
     Simulator::Run();
     NetworkRunStats stats;

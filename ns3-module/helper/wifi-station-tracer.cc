@@ -14,46 +14,54 @@ namespace airgrad
 {
 
 WifiStationTracer::WifiStationTracer(RoundTracker& tracker, const NetDeviceContainer& staDevices)
-    : m_tracker(tracker),
-      m_stations(staDevices.GetN())
+    : m_tracker(tracker)
 {
+    NS_LOG_FUNCTION(this << staDevices.GetN());
     for (uint32_t i = 0; i < staDevices.GetN(); ++i)
     {
-        Station* s = &m_stations[i];
-        *s = {this, i};
         Ptr<WifiPhy> phy = DynamicCast<WifiNetDevice>(staDevices.Get(i))->GetPhy();
-        phy->GetState()->TraceConnectWithoutContext(
-            "State", MakeBoundCallback(+[](Station* s, Time, Time duration, WifiPhyState state) {
-                if (state == WifiPhyState::TX)
-                {
-                    s->tracer->m_tracker.AddAirtime(s->worker, duration.GetSeconds());
-                }
-            },
-                                       s));
-        phy->TraceConnectWithoutContext("PhyTxBegin", MakeBoundCallback(+[](Station* s, Ptr<const Packet> p, double) {
-            s->tracer->m_tracker.AddAirBytes(s->worker, p->GetSize());
-        },
-                                                                        s));
-        phy->TraceConnectWithoutContext(
-            "PhyTxPsduBegin", MakeBoundCallback(+[](Station* s, WifiConstPsduMap psdus, WifiTxVector tx, double) {
-                WifiStationTracer& t = *s->tracer;
-                const auto it = psdus.begin();
-                if (t.m_tracker.Learning() && it != psdus.end() && it->second->GetHeader(0).HasData())
-                {
-                    ++t.m_dataPpdus;
-                    t.m_triggerBasedDataPpdus += tx.GetPreambleType() == WIFI_PREAMBLE_HE_TB;
-                }
-                // A trigger-based PPDU's mode depends on the station's resource unit (its STA-ID).
-                if (it != psdus.end() && it->second->GetHeader(0).IsQosData())
-                {
-                    const WifiMode mode = tx.GetMode(it->first);
-                    if (mode.GetModulationClass() >= WIFI_MOD_CLASS_HT)
-                    {
-                        t.m_tracker.SetMcs(s->worker, mode.GetMcsValue());
-                    }
-                }
-            },
-                                                s));
+        phy->GetState()->TraceConnectWithoutContext("State", MakeBoundCallback(&WifiStationTracer::State, this, i));
+        phy->TraceConnectWithoutContext("PhyTxBegin", MakeBoundCallback(&WifiStationTracer::TxBegin, this, i));
+        phy->TraceConnectWithoutContext("PhyTxPsduBegin", MakeBoundCallback(&WifiStationTracer::TxPsduBegin, this, i));
+    }
+}
+
+void
+WifiStationTracer::State(WifiStationTracer* t, uint32_t worker, Time, Time duration, WifiPhyState state)
+{
+    if (state == WifiPhyState::TX)
+    {
+        t->m_tracker.AddAirtime(worker, duration.GetSeconds());
+    }
+}
+
+void
+WifiStationTracer::TxBegin(WifiStationTracer* t, uint32_t worker, Ptr<const Packet> psdu, double)
+{
+    t->m_tracker.AddAirBytes(worker, psdu->GetSize());
+}
+
+void
+WifiStationTracer::TxPsduBegin(WifiStationTracer* t, uint32_t worker, WifiConstPsduMap psdus, WifiTxVector tx, double)
+{
+    const auto it = psdus.begin();
+    if (it == psdus.end())
+    {
+        return;
+    }
+    if (t->m_tracker.Learning() && it->second->GetHeader(0).HasData())
+    {
+        ++t->m_dataPpdus;
+        t->m_triggerBasedDataPpdus += tx.GetPreambleType() == WIFI_PREAMBLE_HE_TB;
+    }
+    // A trigger-based PPDU's mode depends on the station's resource unit (its STA-ID).
+    if (it->second->GetHeader(0).IsQosData())
+    {
+        const WifiMode mode = tx.GetMode(it->first);
+        if (mode.GetModulationClass() >= WIFI_MOD_CLASS_HT)
+        {
+            t->m_tracker.SetMcs(worker, mode.GetMcsValue());
+        }
     }
 }
 

@@ -4,9 +4,11 @@
 #include "round-tracker.h"
 
 #include "ns3/net-device-container.h"
+#include "ns3/wifi-phy-state.h"
+#include "ns3/wifi-ppdu.h"
+#include "ns3/wifi-tx-vector.h"
 
 #include <cstdint>
-#include <vector>
 
 namespace ns3
 {
@@ -32,14 +34,12 @@ class WifiStationTracer
     uint64_t TriggerBasedDataPpdus() const { return m_triggerBasedDataPpdus; }
 
   private:
-    struct Station
-    {
-        WifiStationTracer* tracer;
-        uint32_t worker;
-    };
+    static void State(WifiStationTracer* t, uint32_t worker, Time start, Time duration, WifiPhyState state);
+    static void TxBegin(WifiStationTracer* t, uint32_t worker, Ptr<const Packet> psdu, double txPowerW);
+    static void TxPsduBegin(WifiStationTracer* t, uint32_t worker, WifiConstPsduMap psdus, WifiTxVector tx,
+                            double txPowerW);
 
     RoundTracker& m_tracker;
-    std::vector<Station> m_stations; ///< never resized after the traces are connected
     uint64_t m_dataPpdus = 0;
     uint64_t m_triggerBasedDataPpdus = 0;
 };

@@ -9,6 +9,8 @@
 #include "ns3/node-container.h"
 #include "ns3/propagation-loss-model.h"
 
+#include <utility>
+
 namespace ns3
 {
 
@@ -31,7 +33,7 @@ namespace airgrad
 class WifiTopologyHelper
 {
   public:
-    explicit WifiTopologyHelper(const NetworkSettings& settings) : m_s(settings) {}
+    explicit WifiTopologyHelper(NetworkSettings settings) : m_s(std::move(settings)) {}
 
     /// Devices on `ap` and `stations`, positioned; random streams assigned from `stream`.
     /// Returns the AP's device first, then the stations'.
@@ -48,7 +50,7 @@ class WifiTopologyHelper
     void SetGuardIntervals(const NetDeviceContainer& devices) const;
     void InstallMobility(Ptr<Node> ap, const NodeContainer& stations) const;
 
-    const NetworkSettings& m_s;
+    const NetworkSettings m_s;
     Ptr<MatrixPropagationLossModel> m_snrLoss; ///< set-SNR mode: the loss of each AP-station pair
 };
 

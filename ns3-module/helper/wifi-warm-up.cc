@@ -2,8 +2,10 @@
 
 #include "ns3/block-ack-manager.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/ipv4.h"
 #include "ns3/log.h"
 #include "ns3/neighbor-cache-helper.h"
+#include "ns3/node.h"
 #include "ns3/originator-block-ack-agreement.h"
 #include "ns3/packet.h"
 #include "ns3/qos-txop.h"
@@ -45,16 +47,17 @@ Established(Ptr<WifiMac> originator, Mac48Address recipient)
 
 } // namespace
 
-WifiWarmUp::WifiWarmUp(const NodeContainer& nodes, const NetDeviceContainer& devices,
-                       const Ipv4InterfaceContainer& interfaces)
+WifiWarmUp::WifiWarmUp(const NetDeviceContainer& devices)
     : m_devices(devices),
-      m_interfaces(interfaces),
       m_down(devices.GetN() - 1, 0),
       m_up(devices.GetN() - 1, 0)
 {
-    for (uint32_t n = 0; n < nodes.GetN(); ++n)
+    for (uint32_t n = 0; n < devices.GetN(); ++n)
     {
-        Ptr<Socket> socket = Socket::CreateSocket(nodes.Get(n), UdpSocketFactory::GetTypeId());
+        Ptr<Node> node = devices.Get(n)->GetNode();
+        Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+        m_addresses.push_back(ipv4->GetAddress(ipv4->GetInterfaceForDevice(devices.Get(n)), 0).GetLocal());
+        Ptr<Socket> socket = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
         socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), kWarmUpPort));
         socket->SetRecvCallback(MakeBoundCallback(&WifiWarmUp::Receive, this, n));
         m_sockets.push_back(socket);
@@ -64,8 +67,10 @@ WifiWarmUp::WifiWarmUp(const NodeContainer& nodes, const NetDeviceContainer& dev
 void
 WifiWarmUp::Start(std::function<void()> ready, std::function<void()> failed)
 {
+    NS_LOG_FUNCTION(this);
     m_ready = std::move(ready);
     m_failed = std::move(failed);
+    m_start = Simulator::Now();
     // Poll for association every 10 ms (beacons come every 102.4 ms).
     Simulator::Schedule(MilliSeconds(1), &WifiWarmUp::WaitForAssociation, this);
 }
@@ -89,8 +94,9 @@ WifiWarmUp::WaitForAssociation()
     {
         Simulator::ScheduleNow(&WifiWarmUp::Pass, this);
     }
-    else if (Simulator::Now() >= kAssociationLimit)
+    else if (Simulator::Now() - m_start >= kAssociationLimit)
     {
+        NS_LOG_INFO(m_associated << " of " << Stations() << " stations associated; giving up");
         m_failed();
     }
     else
@@ -111,6 +117,7 @@ WifiWarmUp::Pass()
     if (Simulator::Now() - m_passStart > kWarmUpLimit)
     {
         m_missing = std::max<uint32_t>(1, Stations() - CountAssociated());
+        NS_LOG_INFO(m_missing << " links not ready after the warm-up's limit; giving up");
         m_failed();
         return;
     }
@@ -138,17 +145,18 @@ WifiWarmUp::Pass()
     {
         if (!(downReady[i] && m_down[i]))
         {
-            Send(m_sockets[0], m_interfaces.GetAddress(i + 1), kFromAp);
+            Send(m_sockets[0], m_addresses[i + 1], kFromAp);
             ++missing;
         }
         if (!(upReady[i] && m_up[i]))
         {
             Simulator::Schedule(kWarmUpGap + missing * kWarmUpStagger, &WifiWarmUp::Send, m_sockets[i + 1],
-                                m_interfaces.GetAddress(0), i);
+                                m_addresses[0], i);
             ++missing;
         }
     }
     m_missing = missing;
+    NS_LOG_INFO(missing << " links not ready yet");
     if (missing == 0)
     {
         m_ready();

@@ -1,9 +1,8 @@
 #ifndef AIRGRAD_WIFI_WARM_UP_H
 #define AIRGRAD_WIFI_WARM_UP_H
 
-#include "ns3/ipv4-interface-container.h"
+#include "ns3/ipv4-address.h"
 #include "ns3/net-device-container.h"
-#include "ns3/node-container.h"
 #include "ns3/nstime.h"
 #include "ns3/socket.h"
 
@@ -32,11 +31,12 @@ class WifiWarmUp
 {
   public:
     /// `devices`: the AP's device, then the stations' (as WifiTopologyHelper::Install returns
-    /// them); `interfaces`: their IPv4 interfaces in the same order.
-    WifiWarmUp(const NodeContainer& nodes, const NetDeviceContainer& devices, const Ipv4InterfaceContainer& interfaces);
+    /// them), with IPv4 addresses on them.
+    explicit WifiWarmUp(const NetDeviceContainer& devices);
 
     /// Polls from 1 ms on; calls `ready` once every link is ready, or `failed` when the stations
-    /// have not associated, or the links have not become ready, within 60 simulated seconds each.
+    /// have not associated within 60 simulated seconds of this call, or the links have not
+    /// become ready within 60 s after that.
     void Start(std::function<void()> ready, std::function<void()> failed);
     /// Stations associated when association ended (or gave up).
     uint32_t Associated() const { return m_associated; }
@@ -55,11 +55,12 @@ class WifiWarmUp
     static void Receive(WifiWarmUp* w, uint32_t node, Ptr<Socket> socket);
 
     NetDeviceContainer m_devices;
-    Ipv4InterfaceContainer m_interfaces;
+    std::vector<Ipv4Address> m_addresses; ///< of m_devices
     std::vector<Ptr<Socket>> m_sockets; ///< [0] the AP, [i + 1] station i
     std::vector<uint8_t> m_down;        ///< per station: a datagram from the AP arrived
     std::vector<uint8_t> m_up;          ///< per station: its datagram reached the AP
     bool m_counting = false;            ///< deliveries count only once all agreements exist
+    Time m_start;                       ///< Start was called
     Time m_passStart;                   ///< the first pass (all stations associated)
     uint32_t m_associated = 0;
     uint32_t m_missing = 0;

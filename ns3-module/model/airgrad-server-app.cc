@@ -34,7 +34,7 @@ ServerApp::GetTypeId()
             .SetGroupName("Airgrad")
             .AddConstructor<ServerApp>()
             .AddAttribute("Port",
-                          "Local UDP port on which updates arrive.",
+                          "Local port on which updates arrive (UDP), or on which the server listens (TCP).",
                           UintegerValue(9000),
                           MakeUintegerAccessor(&ServerApp::m_port),
                           MakeUintegerChecker<uint16_t>())
@@ -168,7 +168,6 @@ void
 ServerApp::StartRound()
 {
     NS_LOG_FUNCTION(this);
-    m_started = true;
     m_roundStarted(static_cast<uint32_t>(m_server->Round() + 1));
     const std::vector<uint8_t>& model = m_server->BeginRound();
     m_model = &model;
@@ -293,7 +292,7 @@ ServerApp::HandleAccept(Ptr<Socket> socket, const Address& from)
         }
     }, this, worker);
     socket->SetCloseCallbacks(closed, closed);
-    if (!m_started && Connected() == m_workers.size())
+    if (m_server->Round() == 0 && Connected() == m_workers.size()) // round 1 waits for all
     {
         StartRound();
     }

@@ -26,7 +26,7 @@ namespace airgrad
 {
 
 /**
- * \brief The parameter server on the access point. Each round it sends the model to every worker
+ * \brief The parameter server (on the access point in the CLI's networks). Each round it sends the model to every worker
  * (unicast UDP fragments, or a message on each worker's TCP connection), keeps the updates that are complete before the deadline, and ends the
  * round when all are in or the deadline passes; then the next round starts at once.
  * Round 1 begins when the application starts (UDP) or once every worker has connected (TCP):
@@ -45,8 +45,6 @@ class ServerApp : public Application
     void SetBroadcast(Address to) { m_broadcast = to; }
     /// TCP transport: workers whose connection is open.
     uint32_t Connected() const;
-    /// Whether round 1 has begun.
-    bool Started() const { return m_started; }
 
     /// Signature of the RoundStarted trace: the round.
     typedef void (*RoundStartedCallback)(uint32_t round);
@@ -80,7 +78,6 @@ class ServerApp : public Application
     Time m_deadline;
     TypeId m_protocol;
     bool m_tcp = false;      ///< m_protocol is TCP's
-    bool m_started = false;  ///< round 1 has begun
     Ptr<Socket> m_socket;                      ///< UDP socket, or TCP listening socket
     std::vector<MessageStream> m_streams;      ///< TCP: per worker
     EventId m_deadlineEvent;

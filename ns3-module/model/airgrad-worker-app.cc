@@ -39,7 +39,7 @@ WorkerApp::GetTypeId()
                           MakeAddressAccessor(&WorkerApp::m_server),
                           MakeAddressChecker())
             .AddAttribute("Port",
-                          "Local UDP port on which the model arrives.",
+                          "Local UDP port on which the model arrives (unused with TCP).",
                           UintegerValue(9000),
                           MakeUintegerAccessor(&WorkerApp::m_port),
                           MakeUintegerChecker<uint16_t>())

@@ -266,12 +266,13 @@ BM_CodecModel(benchmark::State& state)
     const Eigen::Index d = state.range(0);
     const Eigen::VectorXd v = RandomVector(d);
     Eigen::VectorXd model(d);
-    std::vector<uint32_t> lastApplied(100, 7), decodedApplied;
+    airgrad::Roster roster, decodedRoster;
+    roster.lastApplied.assign(100, 7);
     airgrad::MessageHeader h;
     std::vector<uint8_t> bytes;
     Measure(state, d, [&] {
-        airgrad::EncodeModel(h, lastApplied, v, bytes);
-        airgrad::DecodeModel(bytes.data(), bytes.size(), decodedApplied, model);
+        airgrad::EncodeModel(h, roster, v, bytes);
+        airgrad::DecodeModel(bytes.data(), bytes.size(), decodedRoster, model);
         benchmark::DoNotOptimize(model.data());
     });
 }

@@ -110,20 +110,28 @@ def predicted(fmt, rnd, sender, d, coefficients, inner):
     return message(6, fmt, 0, rnd, sender, d, len(coefficients), b.bytes() + inner)
 
 
-def model(fmt, rnd, last_applied, values):
-    b = Bits()
+def roster(b, last_applied, selected):
+    """The rounds, then (flags bit 0) one bit per worker and pad; returns the flags."""
     for r in last_applied:
         b.put(r, 32)
+    for s in selected:
+        b.put(s, 1)
+    b.pad()
+    return 1 if selected else 0
+
+
+def model(fmt, rnd, last_applied, values, selected=()):
+    b = Bits()
+    flags = roster(b, last_applied, selected)
     for v in values:
         b.value(v, fmt)
-    return message(3, fmt, 0, rnd, 0xFFFFFFFF, len(values), len(last_applied), b.bytes())
+    return message(3, fmt, flags, rnd, 0xFFFFFFFF, len(values), len(last_applied), b.bytes())
 
 
-def model_delta(rnd, d, last_applied, inner):
+def model_delta(rnd, d, last_applied, inner, selected=()):
     b = Bits()
-    for r in last_applied:
-        b.put(r, 32)
-    return message(7, 0, 0, rnd, 0xFFFFFFFF, d, len(last_applied), b.bytes() + inner)
+    flags = roster(b, last_applied, selected)
+    return message(7, 0, flags, rnd, 0xFFFFFFFF, d, len(last_applied), b.bytes() + inner)
 
 
 SERVER = 0xFFFFFFFF
@@ -138,10 +146,12 @@ VECTORS = {
     "kGoldenQuantizedSparse": quantized(0, 5, 2, 1000, 4, 1000, [3.0],
                                         [4 if j == 10 else -2 if j == 500 else 0 for j in range(1000)]),
     "kGoldenModel": model(1, 2, [1, 0, 1], [0.25]),
+    "kGoldenModelSelected": model(1, 2, [1, 0, 1], [0.25], [1, 0, 1]),
     "kGoldenSign": sign(0, 6, 3, 0.25, [0, 1, 0, 0, 1, 1, 0, 0, 0, 1]),
 }
 VECTORS["kGoldenPredicted"] = predicted(0, 7, 4, 1000, [0.5, -0.25], VECTORS["kGoldenSparse"])
 VECTORS["kGoldenModelDelta"] = model_delta(2, 10, [1, 0], VECTORS["kGoldenSign"])
+VECTORS["kGoldenModelDeltaSelected"] = model_delta(2, 10, [1, 0], VECTORS["kGoldenSign"], [0, 1])
 
 if __name__ == "__main__":
     for name, data in VECTORS.items():

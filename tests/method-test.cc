@@ -233,6 +233,36 @@ StatefulConfigs()
     return out;
 }
 
+/// Worker w's mirrored state (and CD-Adam's compressed-downlink model copy) equals the server's
+/// copy, vector for vector; `compared` counts the vectors compared.
+::testing::AssertionResult
+MirrorsEqual(const ExperimentConfig& c, const Worker& w, const Server& server, int round, int& compared)
+{
+    const auto mine = w.Codec().Mirrored();
+    const auto theirs = server.Codec().Mirrored(w.Id());
+    if (mine.size() != theirs.size())
+    {
+        return ::testing::AssertionFailure() << c.method.name << ": " << mine.size() << " vs " << theirs.size();
+    }
+    for (size_t i = 0; i < mine.size(); ++i, ++compared)
+    {
+        if (*mine[i] != *theirs[i])
+        {
+            return ::testing::AssertionFailure()
+                   << c.method.name << " worker " << w.Id() << " state " << i << " round " << round;
+        }
+    }
+    if (c.method.name == "cd-adam" && c.method.downlink == "compressed")
+    {
+        ++compared;
+        if (dynamic_cast<const CdAdamWorkerCodec&>(w.Codec()).Model() != server.Model())
+        {
+            return ::testing::AssertionFailure() << "cd-adam model copy, round " << round;
+        }
+    }
+    return ::testing::AssertionSuccess();
+}
+
 TEST(Methods, WorkerAndServerMirrorsAreEqualAfterEveryRoundUnderLoss)
 {
     for (ExperimentConfig c : StatefulConfigs())
@@ -259,21 +289,7 @@ TEST(Methods, WorkerAndServerMirrorsAreEqualAfterEveryRoundUnderLoss)
                 w.OnModel(model.data(), model.size(), updates[static_cast<size_t>(m)]);
                 // The worker has now settled its previous update: its committed state must be
                 // the server's.
-                const auto mine = w.Codec().Mirrored();
-                const auto theirs = server.Codec().Mirrored(static_cast<uint32_t>(m));
-                ASSERT_EQ(mine.size(), theirs.size()) << c.method.name;
-                for (size_t i = 0; i < mine.size(); ++i)
-                {
-                    ASSERT_EQ(*mine[i], *theirs[i])
-                        << c.method.name << " worker " << m << " state " << i << " round " << round;
-                    ++compared;
-                }
-                if (compressedDownlink)
-                {
-                    ASSERT_EQ(dynamic_cast<const CdAdamWorkerCodec&>(w.Codec()).Model(), server.Model())
-                        << "round " << round;
-                    ++compared;
-                }
+                ASSERT_TRUE(MirrorsEqual(c, w, server, round, compared));
             }
             for (int m = 0; m < c.workers; ++m)
             {
@@ -295,6 +311,61 @@ TEST(Methods, WorkerAndServerMirrorsAreEqualAfterEveryRoundUnderLoss)
             EXPECT_GT(compared, 50) << c.method.name << " mirrors nothing";
         }
         EXPECT_TRUE(server.Model().allFinite()) << c.method.name;
+    }
+}
+
+TEST(Methods, WorkerAndServerMirrorsAreEqualAfterEveryRoundWithClientSelection)
+{
+    // Random 2 of 4 per round, with 20% of the selected updates lost. An unselected worker
+    // receives the model half the time (a broadcast downlink; always for CD-Adam's compressed
+    // one, which needs every message), and must then compute and send nothing.
+    for (ExperimentConfig c : StatefulConfigs())
+    {
+        c.rounds = 40;
+        Experiment e(c);
+        Server& server = e.GetServer();
+        server.SetSelection(std::make_unique<Selection>(CreateSelectionPolicy("random"), false, c.workers, 2, 11));
+        const bool compressedDownlink = c.method.name == "cd-adam" && c.method.downlink == "compressed";
+        Rng loss(98);
+        std::vector<std::vector<uint8_t>> updates(static_cast<size_t>(c.workers));
+        int compared = 0, unselectedHeard = 0;
+        for (int round = 1; round <= c.rounds; ++round)
+        {
+            const std::vector<uint8_t> model = server.BeginRound();
+            ASSERT_EQ(server.Participants(), 2);
+            for (int m = 0; m < c.workers; ++m)
+            {
+                auto& update = updates[static_cast<size_t>(m)];
+                update.clear();
+                if (!server.Selected(m) && !compressedDownlink && loss.Bernoulli(0.5))
+                {
+                    continue;
+                }
+                Worker& w = e.GetWorker(m);
+                w.OnModel(model.data(), model.size(), update);
+                if (!server.Selected(m))
+                {
+                    ++unselectedHeard;
+                    ASSERT_TRUE(update.empty()) << c.method.name;
+                    ASSERT_EQ(w.LastSamples(), 0) << c.method.name;
+                }
+                ASSERT_TRUE(MirrorsEqual(c, w, server, round, compared));
+            }
+            for (const auto& u : updates)
+            {
+                if (!u.empty() && !loss.Bernoulli(0.2))
+                {
+                    server.OnUplink(u.data(), u.size());
+                }
+            }
+            ASSERT_LE(server.EndRound(), 2);
+        }
+        EXPECT_GT(unselectedHeard, 10) << c.method.name;
+        EXPECT_TRUE(server.Model().allFinite()) << c.method.name;
+        if (c.method.name == "diana" || c.method.name == "ef21" || c.method.name == "gd-sec" || c.method.name == "lag")
+        {
+            EXPECT_GT(compared, 50) << c.method.name << " mirrors nothing";
+        }
     }
 }
 
@@ -436,7 +507,7 @@ TEST(Validation, TwentyPercentUplinkLossKeepsMirrorsAndConvergence)
         Rng loss(7);
         std::vector<std::vector<uint8_t>> updates(static_cast<size_t>(c.workers));
         const NetworkCounters none;
-        const double startGap = e.Evaluate(0, none, 0, 0).lossGap;
+        const double startGap = e.Evaluate(0, none, {}).lossGap;
         int lost = 0;
         for (int round = 1; round <= c.rounds; ++round)
         {
@@ -463,7 +534,7 @@ TEST(Validation, TwentyPercentUplinkLossKeepsMirrorsAndConvergence)
             }
             server.EndRound();
         }
-        const double endGap = e.Evaluate(c.rounds, none, 0, 0).lossGap;
+        const double endGap = e.Evaluate(c.rounds, none, {}).lossGap;
         const double losslessGap = RunRows(c).back().lossGap;
         EXPECT_GT(lost, 300) << method;
         // Converged: as far as without loss (Top-K-EF's floor is its error-feedback neighbourhood).

@@ -50,7 +50,7 @@ TEST(RowCounter, RowsComeEveryEvalEveryRoundsAndAtTheLastWithTheUpdatesSinceTheP
     std::vector<std::pair<int, RowCounter::Updates>> seen;
     for (int r = 1; r <= 7; ++r)
     {
-        if (const auto row = rows.EndRound(r, r, 10 - r)) // round r applies r of 10 updates
+        if (const auto row = rows.EndRound(r, r, 10 - r, 10 + r)) // round r applies r of 10 updates
         {
             seen.emplace_back(r, *row);
         }
@@ -59,6 +59,7 @@ TEST(RowCounter, RowsComeEveryEvalEveryRoundsAndAtTheLastWithTheUpdatesSinceTheP
     EXPECT_EQ(seen[0].first, 3);
     EXPECT_EQ(seen[0].second.applied, 1 + 2 + 3);
     EXPECT_EQ(seen[0].second.lost, 9 + 8 + 7);
+    EXPECT_EQ(seen[0].second.selected, 11 + 12 + 13);
     EXPECT_EQ(seen[1].first, 6);
     EXPECT_EQ(seen[1].second.applied, 4 + 5 + 6);
     EXPECT_EQ(seen[2].first, 7);
@@ -193,20 +194,20 @@ ExpectRowsFromWorkersEqualAPass(ExperimentConfig c, bool reused)
     for (int r = 1; r <= c.rounds; ++r)
     {
         const std::vector<uint8_t> model = server.BeginRound();
-        const RoundRecord pass = e.Evaluate(r - 1, NetworkCounters(), 0, 0);
+        const RoundRecord pass = e.Evaluate(r - 1, NetworkCounters(), {});
         for (int m = 0; m < e.Workers(); ++m)
         {
             e.GetWorker(m).OnModel(model.data(), model.size(), update);
             server.OnUplink(update.data(), update.size());
         }
-        RoundRecord row = e.Evaluate(r - 1, NetworkCounters(), 0, 0, false);
+        RoundRecord row = e.Evaluate(r - 1, NetworkCounters(), {}, false);
         EXPECT_EQ(e.CompleteTrain(row), reused) << c.problemType << " round " << r;
         EXPECT_TRUE(SameBits(row.trainLoss, pass.trainLoss)) << row.trainLoss << " vs " << pass.trainLoss;
         EXPECT_TRUE(SameBits(row.lossGap, pass.lossGap));
         EXPECT_TRUE(SameBits(row.gradNormSq, pass.gradNormSq)) << row.gradNormSq << " vs " << pass.gradNormSq;
         server.EndRound();
         // After the step the workers' gradients are at the old model: a pass, never a stale reuse.
-        RoundRecord after = e.Evaluate(r, NetworkCounters(), 0, 0, false);
+        RoundRecord after = e.Evaluate(r, NetworkCounters(), {}, false);
         EXPECT_FALSE(e.CompleteTrain(after));
     }
 }

@@ -4,6 +4,8 @@
 #include "round/experiment.h"
 
 #include "ns3/abort.h"
+#include "ns3/basic-energy-source.h"
+#include "ns3/double.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
@@ -162,7 +164,67 @@ AirgradHelper::Install(Ptr<Node> server, const NodeContainer& workers)
         workers.Get(m)->AddApplication(app);
         apps.Add(app);
     }
+    FeedSelection(serverApp, workers, workerApps);
     return apps;
+}
+
+namespace
+{
+
+void
+WorkerDepleted(::airgrad::Selection* selection, uint32_t worker)
+{
+    selection->SetEligible(worker, false);
+}
+
+/// What a source gives before it is depleted: above its low-battery threshold (a BasicEnergySource's), J.
+double
+BatteryLeftJ(Ptr<EnergySource> source)
+{
+    DoubleValue threshold(0.0);
+    if (DynamicCast<BasicEnergySource>(source))
+    {
+        source->GetAttribute("BasicEnergyLowBatteryThreshold", threshold);
+    }
+    return (source->GetEnergyFraction() - threshold.Get()) * source->GetInitialEnergy();
+}
+
+/// Before each round's selection: every battery's charge, as the devices would report it.
+void
+ReadBatteries(::airgrad::Selection* selection, std::vector<Ptr<EnergySource>>* sources, uint32_t)
+{
+    for (uint32_t m = 0; m < sources->size(); ++m)
+    {
+        selection->SetBatteryJ(m, BatteryLeftJ((*sources)[m]));
+    }
+}
+
+} // namespace
+
+void
+AirgradHelper::FeedSelection(Ptr<ServerApp> server, const NodeContainer& workers,
+                             const std::vector<Ptr<WorkerApp>>& apps)
+{
+    ::airgrad::Selection* selection = m_experiment.GetServer().GetSelection();
+    if (selection == nullptr || m_processors.empty())
+    {
+        return;
+    }
+    // A depleted worker is never selected again. The server learns it at once (and the battery
+    // levels below): a report that costs no airtime.
+    m_batteries.clear();
+    for (uint32_t m = 0; m < workers.GetN(); ++m)
+    {
+        apps[m]->TraceConnectWithoutContext("Depleted", MakeBoundCallback(&WorkerDepleted, selection));
+        const auto processor = m_processors.find(workers.Get(m)->GetId());
+        NS_ABORT_MSG_IF(processor == m_processors.end(),
+                        "AirgradHelper: worker " << m << "'s node has no energy source from InstallComputeEnergy");
+        m_batteries.push_back(processor->second->GetEnergySource());
+    }
+    if (!m_experiment.BatteriesJ().empty())
+    {
+        server->TraceConnectWithoutContext("RoundStarted", MakeBoundCallback(&ReadBatteries, selection, &m_batteries));
+    }
 }
 
 int64_t

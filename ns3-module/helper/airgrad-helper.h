@@ -12,6 +12,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace airgrad
 {
@@ -54,7 +55,9 @@ class AirgradHelper
 
     /**
      * \brief A processor energy model (idle 0 W, computing `compute.power_w`) on each source,
-     * charged while the worker on that source's node computes. Call before Install.
+     * charged while the worker on that source's node computes. Call before Install. With a
+     * client selection (selection.policy, energy.battery_j) the sources also tell the server's
+     * selection which workers ran out, and (with batteries) how much each has left.
      */
     DeviceEnergyModelContainer InstallComputeEnergy(const EnergySourceContainer& sources);
 
@@ -73,6 +76,11 @@ class AirgradHelper
     bool m_broadcast = false; ///< network.downlink = broadcast: to the server's subnet broadcast address
     bool m_computeTimeSet = false; ///< the user set ComputeTimePerSample: not the experiment's
     std::map<uint32_t, Ptr<PowerStateEnergyModel>> m_processors; ///< by node id
+    std::vector<Ptr<EnergySource>> m_batteries; ///< per worker, for the server's selection
+
+    /// With a client selection and energy sources: depleted workers leave it, and batteries
+    /// (energy.battery_j) are read before each round's choice.
+    void FeedSelection(Ptr<ServerApp> server, const NodeContainer& workers, const std::vector<Ptr<WorkerApp>>& apps);
 };
 
 } // namespace airgrad

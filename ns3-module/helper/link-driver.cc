@@ -42,10 +42,15 @@ RunLink(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     LinkTopologyHelper link(harness.settings);
     const NetDeviceContainer devices = link.Install(harness.ap.Get(0), harness.stations, 100);
     const NetDeviceContainer staDevices = StationDevices(devices);
+    ::airgrad::Selection* selection = experiment.GetServer().GetSelection();
     for (uint32_t s = 0; s < staDevices.GetN(); ++s)
     {
         harness.tracker.SetSnrDb(s, link.SnrsDb()[s]);
         harness.tracker.SetMcs(s, link.Mcs()[s]);
+        if (selection != nullptr)
+        {
+            selection->SetChannelDb(s, link.SnrsDb()[s]); // the link has no fading: its SNR is what the AP sees
+        }
     }
     harness.InstallInternet(devices);
     harness.tracker.SetRadios(link.InstallRadioEnergy(staDevices, harness.InstallEnergySources()));
@@ -59,6 +64,10 @@ RunLink(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     NetworkRunStats stats;
     stats.events = Simulator::GetEventCount();
     stats.learningWallS = harness.tracker.LearningWallS();
+    if (!experiment.BatteriesJ().empty())
+    {
+        stats.depletedRounds = harness.tracker.DepletedRounds();
+    }
     harness.CheckAllRoundsRan("link");
     return stats;
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace airgrad
 {
@@ -26,6 +27,7 @@ struct NetworkRunStats
     uint32_t radiosOff = 0;      ///< Wi-Fi: station radio energy models in the OFF state at the end (they stop counting)
     uint64_t dataPpdus = 0;      ///< Wi-Fi: station PPDUs carrying data, from round 1
     uint64_t triggerBasedDataPpdus = 0; ///< Wi-Fi: those sent in a trigger-based PPDU (uplink OFDMA)
+    std::vector<uint32_t> depletedRounds; ///< per worker, the round its battery ran out in (0: never); empty: no batteries
 };
 
 /**

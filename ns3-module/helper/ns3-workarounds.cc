@@ -1,17 +1,51 @@
 #include "ns3-workarounds.h"
 
 #include "ns3/boolean.h"
+#include "ns3/double.h"
 #include "ns3/he-configuration.h"
 #include "ns3/net-device-queue-interface.h"
+#include "ns3/simulator.h"
 #include "ns3/traffic-control-helper.h"
 #include "ns3/uinteger.h"
 #include "ns3/wifi-mac-helper.h"
 #include "ns3/wifi-net-device.h"
+#include "ns3/wifi-phy.h"
+
+#include <algorithm>
 
 namespace ns3
 {
 namespace airgrad
 {
+
+namespace
+{
+
+void
+SwitchOffOnceIdle(Ptr<WifiPhy> phy)
+{
+    if (phy->IsStateOff())
+    {
+        return;
+    }
+    if (phy->IsStateIdle())
+    {
+        phy->SetOffMode();
+        return;
+    }
+    Simulator::Schedule(std::max(phy->GetDelayUntilIdle(), MicroSeconds(1)), &SwitchOffOnceIdle, phy);
+}
+
+} // namespace
+
+void
+SwitchOffSafely(Ptr<WifiPhy> phy)
+{
+    // Deaf to every new PPDU at once; off once the last one it was receiving (at most one
+    // PPDU's length, 5.5 ms) is over and it is idle.
+    phy->SetAttribute("RxSensitivity", DoubleValue(1000.0));
+    Simulator::Schedule(MilliSeconds(6), &SwitchOffOnceIdle, phy);
+}
 
 void
 SetOfdmaScheduler(WifiMacHelper& apMac, uint32_t stationsPerPpdu, uint32_t ulPsduBytes)

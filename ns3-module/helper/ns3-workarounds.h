@@ -13,6 +13,7 @@ namespace ns3
 {
 
 class WifiMacHelper;
+class WifiPhy;
 
 namespace airgrad
 {
@@ -33,6 +34,26 @@ constexpr uint32_t kMaxMissedBeacons = 100000;
  * transmission is then marked truncated (no station can associate).
  */
 constexpr double kStationEnergyJ = 1e6;
+
+/*
+ * A battery of B joules (energy.battery_j) is the same kStationEnergyJ source, depleted once it
+ * has given B: its low-battery threshold is 1 - B / kStationEnergyJ. A source charged with B
+ * itself would make ns-3.37's Wi-Fi radio energy model switch itself off early: it predicts the
+ * moment its own current empties the source and goes OFF then, for good, and in the runs tried
+ * it went OFF with 15% of the battery left and the source never depleted (the radio then drew
+ * nothing more). With 1 MJ in the source that moment never comes. The charge a policy sees is
+ * what is left above the threshold (BatteryLeftJ).
+ */
+
+/**
+ * A station whose battery ran out (energy.battery_j): its PHY deaf at once and off 6 ms later,
+ * once idle. ns-3.37's default depletion callback switches the PHY off at once, and a PPDU whose
+ * preamble it was receiving then reaches its payload and aborts the simulation
+ * (WifiPhyStateHelper::SwitchToRx: "Invalid WifiPhy state OFF"); so does switching off while
+ * idle, since a weak PPDU's preamble leaves the PHY idle. Until it is off (6 ms) the radio draws
+ * its idle current (about 5 mJ) from the empty source, and may still send what its MAC queued.
+ */
+void SwitchOffSafely(Ptr<WifiPhy> phy);
 
 /**
  * Uplink OFDMA with 3.37's round-robin multi-user scheduler (RrMultiUserScheduler): the AP asks

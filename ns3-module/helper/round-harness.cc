@@ -5,10 +5,12 @@
 #include "round/experiment.h"
 
 #include "ns3/basic-energy-source-helper.h"
+#include "ns3/basic-energy-source.h"
 #include "ns3/double.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/log.h"
+#include "ns3/nstime.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 
@@ -76,15 +78,40 @@ RoundHarness::InstallEnergySources()
     BasicEnergySourceHelper source;
     source.Set("BasicEnergySourceInitialEnergyJ", DoubleValue(kStationEnergyJ));
     source.Set("BasicEnergySupplyVoltageV", DoubleValue(m_experiment.Config().voltageV));
+    if (!m_experiment.BatteriesJ().empty())
+    {
+        // A battery's depletion is checked every 10 ms, besides at every state change.
+        source.Set("PeriodicEnergyUpdateInterval", TimeValue(MilliSeconds(10)));
+    }
     EnergySourceContainer sources = source.Install(stations);
     m_helper.InstallComputeEnergy(sources);
+    for (uint32_t m = 0; m < sources.GetN(); ++m)
+    {
+        m_sources.push_back(sources.Get(m));
+    }
     return sources;
+}
+
+void
+RoundHarness::ChargeBatteries()
+{
+    const std::vector<double>& batteries = m_experiment.BatteriesJ();
+    for (uint32_t m = 0; m < batteries.size(); ++m)
+    {
+        // Full when learning starts (association and warm-up, which the rows leave out too, drew
+        // from it before), and depleted once it has given batteries[m] (ns3-workarounds.h).
+        Ptr<BasicEnergySource> source = DynamicCast<BasicEnergySource>(m_sources[m]);
+        source->UpdateEnergySource();
+        source->SetInitialEnergy(kStationEnergyJ);
+        source->SetAttribute("BasicEnergyLowBatteryThreshold", DoubleValue(1.0 - batteries[m] / kStationEnergyJ));
+    }
 }
 
 void
 RoundHarness::StartLearning()
 {
     NS_LOG_FUNCTION(this);
+    ChargeBatteries();
     ApplicationContainer apps = m_helper.Install(ap.Get(0), stations);
     tracker.Track(apps);
     m_server = DynamicCast<ServerApp>(apps.Get(0));

@@ -49,7 +49,8 @@ class RoundHarness
     void InstallInternet(const NetDeviceContainer& devices);
     /// An energy source per station at network.voltage_v with a processor model on it.
     EnergySourceContainer InstallEnergySources();
-    /// Installs and starts the applications now (round 1 begins at once, or with TCP once every
+    /// Charges each station's battery (energy.battery_j) and installs and starts the
+    /// applications now (round 1 begins at once, or with TCP once every
     /// worker has connected: within 60 simulated seconds, or the simulation stops); the
     /// simulation stops when learning ends.
     void StartLearning();
@@ -58,9 +59,13 @@ class RoundHarness
     void CheckAllRoundsRan(const char* network) const;
 
   private:
+    /// energy.battery_j: each station's source from then on.
+    void ChargeBatteries();
+
     ::airgrad::Experiment& m_experiment;
     AirgradHelper m_helper;
     Ptr<ServerApp> m_server;
+    std::vector<Ptr<EnergySource>> m_sources; ///< per station (an EnergySourceContainer is an Object: never copied)
     EventId m_connectLimit;
     uint32_t m_unconnected = 0; ///< TCP: workers not connected when the limit passed
 };

@@ -30,7 +30,8 @@ RoundTracker::RoundTracker(::airgrad::Experiment& experiment, ::airgrad::RoundOb
     : m_experiment(experiment),
       m_observer(observer),
       m_rows(experiment.Config().rounds, experiment.Config().evalEvery),
-      m_stations(static_cast<size_t>(experiment.Workers()))
+      m_stations(static_cast<size_t>(experiment.Workers())),
+      m_depletedRounds(static_cast<size_t>(experiment.Workers()), 0)
 {
 }
 
@@ -86,7 +87,7 @@ RoundTracker::BeginLearning()
     {
         m_stations[m].MarkRow(RadioEnergyJ(m), ComputeEnergyJ(m));
     }
-    m_observer.OnRound(m_experiment.Evaluate(0, m_counters, 0, 0));
+    m_observer.OnRound(m_experiment.Evaluate(0, m_counters, {}));
 }
 
 void
@@ -164,9 +165,10 @@ RoundTracker::OnRoundEnded(uint32_t round, uint32_t applied, uint32_t lost)
     c.energyJ = c.radioEnergyJ + c.computeEnergyJ;
     OnWorkers(round);
     m_learningWallS = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count();
-    if (const auto row = m_rows.EndRound(static_cast<int>(round), static_cast<int>(applied), static_cast<int>(lost)))
+    if (const auto row = m_rows.EndRound(static_cast<int>(round), static_cast<int>(applied), static_cast<int>(lost),
+                                         m_experiment.GetServer().Participants()))
     {
-        m_observer.OnRound(m_experiment.Evaluate(static_cast<int>(round), c, row->applied, row->lost));
+        m_observer.OnRound(m_experiment.Evaluate(static_cast<int>(round), c, *row));
     }
 }
 
@@ -180,7 +182,20 @@ RoundTracker::OnWorkers(uint32_t round)
         Station& s = m_stations[m];
         ::airgrad::WorkerRecord& w = records[m];
         const WorkerApp& app = *m_apps[m];
-        if (server.LastApplied(static_cast<int>(m)) == round)
+        w.selected = server.Selected(static_cast<int>(m));
+        if (app.Depleted() && server.LastApplied(static_cast<int>(m)) != round)
+        {
+            w.status = "depleted";
+            if (m_depletedRounds[m] == 0)
+            {
+                m_depletedRounds[m] = round;
+            }
+        }
+        else if (!w.selected)
+        {
+            w.status = "unselected";
+        }
+        else if (server.LastApplied(static_cast<int>(m)) == round)
         {
             w.status = "applied";
         }

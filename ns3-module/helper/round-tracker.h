@@ -61,6 +61,8 @@ class RoundTracker
     Time LearningStart() const { return m_start; }
     /// Wall-clock seconds from round 1's start to the last round's end.
     double LearningWallS() const { return m_learningWallS; }
+    /// Per worker, the round in which its energy source ran out (0: never).
+    const std::vector<uint32_t>& DepletedRounds() const { return m_depletedRounds; }
 
   private:
     struct Station
@@ -101,6 +103,7 @@ class RoundTracker
     DeviceEnergyModelContainer m_radios;
     std::vector<Ptr<WorkerApp>> m_apps;
     std::vector<Station> m_stations;
+    std::vector<uint32_t> m_depletedRounds;
     double m_airtimeS = 0.0;
     uint64_t m_airBytes = 0;
     Time m_start;

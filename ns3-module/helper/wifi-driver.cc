@@ -4,6 +4,7 @@
 #include "round-harness.h"
 #include "wifi-station-tracer.h"
 #include "wifi-topology-helper.h"
+#include "wifi-uplink-snr.h"
 #include "wifi-warm-up.h"
 
 #include "round/experiment.h"
@@ -12,6 +13,7 @@
 #include "ns3/simulator.h"
 #include "ns3/wifi-radio-energy-model.h"
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -63,6 +65,12 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     const DeviceEnergyModelContainer radios = wifi.InstallRadioEnergy(staDevices, harness.InstallEnergySources());
     harness.tracker.SetRadios(radios);
     const WifiStationTracer tracer(harness.tracker, staDevices);
+    std::unique_ptr<WifiUplinkSnr> uplinkSnr;
+    if (::airgrad::Selection* selection = experiment.GetServer().GetSelection())
+    {
+        uplinkSnr = std::make_unique<WifiUplinkSnr>(
+            devices.Get(0), staDevices, [selection](uint32_t m, double snrDb) { selection->SetChannelDb(m, snrDb); });
+    }
 
     WifiWarmUp warmUp(devices);
     warmUp.Start([&harness]() { harness.StartLearning(); }, []() { Simulator::Stop(); });
@@ -73,6 +81,10 @@ RunWifi(::airgrad::Experiment& experiment, ::airgrad::RoundObserver& observer)
     stats.events = Simulator::GetEventCount();
     stats.learningWallS = harness.tracker.LearningWallS();
     stats.learningStartS = harness.tracker.LearningStart().GetSeconds();
+    if (!experiment.BatteriesJ().empty())
+    {
+        stats.depletedRounds = harness.tracker.DepletedRounds();
+    }
     for (auto it = radios.Begin(); it != radios.End(); ++it)
     {
         stats.radiosOff += DynamicCast<WifiRadioEnergyModel>(*it)->GetCurrentState() == WifiPhyState::OFF;

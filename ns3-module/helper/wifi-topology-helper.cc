@@ -19,6 +19,7 @@
 #include "ns3/uinteger.h"
 #include "ns3/wifi-net-device.h"
 #include "ns3/wifi-radio-energy-model-helper.h"
+#include "ns3/wifi-radio-energy-model.h"
 #include "ns3/yans-wifi-channel.h"
 #include "ns3/yans-wifi-helper.h"
 
@@ -226,7 +227,14 @@ WifiTopologyHelper::InstallRadioEnergy(const NetDeviceContainer& staDevices, con
     radio.Set("RxCurrentA", DoubleValue(m_s.rxCurrentA));
     radio.Set("IdleCurrentA", DoubleValue(m_s.idleCurrentA));
     radio.Set("CcaBusyCurrentA", DoubleValue(m_s.idleCurrentA));
-    return radio.Install(staDevices, sources);
+    const DeviceEnergyModelContainer models = radio.Install(staDevices, sources);
+    for (uint32_t s = 0; s < staDevices.GetN(); ++s)
+    {
+        DynamicCast<WifiRadioEnergyModel>(models.Get(s))
+            ->SetEnergyDepletionCallback(
+                MakeBoundCallback(&SwitchOffSafely, DynamicCast<WifiNetDevice>(staDevices.Get(s))->GetPhy()));
+    }
+    return models;
 }
 
 } // namespace airgrad

@@ -175,11 +175,12 @@ ServerApp::StartRound()
     if (m_tcp)
     {
         uint32_t recipients = 0;
-        for (MessageStream& s : m_streams)
+        for (uint32_t m = 0; m < m_streams.size(); ++m)
         {
-            if (s.Connected()) // a worker between connections misses this round
+            // a worker between connections misses this round; an unselected one is not sent it
+            if (m_streams[m].Connected() && m_server->Selected(static_cast<int>(m)))
             {
-                s.Send(m_server->Round(), FragmentHeader::kServer, model);
+                m_streams[m].Send(m_server->Round(), FragmentHeader::kServer, model);
                 ++recipients;
             }
         }
@@ -192,14 +193,21 @@ ServerApp::StartRound()
     }
     else
     {
-        for (const Address& worker : m_workers)
+        uint32_t recipients = 0;
+        for (uint32_t m = 0; m < m_workers.size(); ++m)
         {
-            SendFragmented(m_socket, worker, m_server->Round(), FragmentHeader::kServer, model, m_datagramBytes);
+            if (m_server->Selected(static_cast<int>(m))) // the model goes to the participants only
+            {
+                SendFragmented(m_socket, m_workers[m], m_server->Round(), FragmentHeader::kServer, model,
+                               m_datagramBytes);
+                ++recipients;
+            }
         }
-        m_modelSent(m_server->Round(), static_cast<uint32_t>(model.size()),
-                    static_cast<uint32_t>(m_workers.size()));
+        m_modelSent(m_server->Round(), static_cast<uint32_t>(model.size()), recipients);
     }
-    m_deadlineEvent = Simulator::Schedule(m_deadline, &ServerApp::EndRound, this);
+    // A round nobody takes part in (every worker depleted or unavailable) ends at once.
+    m_deadlineEvent = Simulator::Schedule(m_server->Participants() > 0 ? m_deadline : Time(0), &ServerApp::EndRound,
+                                          this);
 }
 
 void
@@ -208,8 +216,10 @@ ServerApp::EndRound()
     Simulator::Cancel(m_deadlineEvent);
     const auto applied = static_cast<uint32_t>(m_server->EndRound());
     const uint32_t round = m_server->Round();
-    m_roundEnded(round, applied, static_cast<uint32_t>(m_workers.size()) - applied);
-    NS_LOG_INFO("round " << round << " ended: " << applied << " of " << m_workers.size() << " updates applied");
+    const auto participants = static_cast<uint32_t>(m_server->Participants());
+    m_roundEnded(round, applied, participants - applied);
+    NS_LOG_INFO("round " << round << " ended: " << applied << " of " << participants << " selected updates applied ("
+                         << m_workers.size() << " workers)");
     if (round < m_rounds)
     {
         m_startEvent = Simulator::ScheduleNow(&ServerApp::StartRound, this);
@@ -261,7 +271,8 @@ ServerApp::UpdateArrived(uint32_t round, const std::vector<uint8_t>& update)
     {
         return; // a straggler of a finished round
     }
-    if (m_server->OnUplink(update.data(), update.size()) && ++m_arrived == m_workers.size())
+    if (m_server->OnUplink(update.data(), update.size()) &&
+        ++m_arrived == static_cast<uint32_t>(m_server->Participants()))
     {
         EndRound();
     }

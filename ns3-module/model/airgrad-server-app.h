@@ -27,8 +27,9 @@ namespace airgrad
 
 /**
  * \brief The parameter server (on the access point in the CLI's networks). Each round it sends the model to every worker
- * (unicast UDP fragments, or a message on each worker's TCP connection), keeps the updates that are complete before the deadline, and ends the
- * round when all are in or the deadline passes; then the next round starts at once.
+ * the core server's selection chose (unicast UDP fragments, or a message on each worker's TCP connection; a broadcast
+ * reaches every worker, and the unselected only read the roster), keeps the updates that are complete before the
+ * deadline, and ends the round when every selected one is in or the deadline passes; then the next round starts at once.
  * Round 1 begins when the application starts (UDP) or once every worker has connected (TCP):
  * start the workers no later than the server. AirgradHelper installs it.
  */

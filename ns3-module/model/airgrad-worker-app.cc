@@ -73,6 +73,11 @@ WorkerApp::GetTypeId()
                             "The worker asked for a round's model again (round).",
                             MakeTraceSourceAccessor(&WorkerApp::m_rerequested),
                             "ns3::airgrad::WorkerApp::RerequestedCallback")
+            .AddTraceSource("Depleted",
+                            "The worker's energy source ran out; it computes and sends nothing more "
+                            "(worker).",
+                            MakeTraceSourceAccessor(&WorkerApp::m_depletedTrace),
+                            "ns3::airgrad::WorkerApp::DepletedCallback")
             .AddTraceSource("UpdateSent",
                             "An encoded update was handed to the socket (round, bytes).",
                             MakeTraceSourceAccessor(&WorkerApp::m_updateSent),
@@ -179,9 +184,23 @@ WorkerApp::HandleRead(Ptr<Socket> socket)
 void
 WorkerApp::ModelArrived(uint32_t round, const std::vector<uint8_t>& model)
 {
+    if (m_depleted)
+    {
+        return;
+    }
     Simulator::Cancel(m_rerequestEvent);
     m_worker->OnModel(model.data(), model.size(), m_update);
     m_modelRound = round;
+    if (!m_worker->Selected())
+    {
+        NS_LOG_INFO("round " << round << ": not selected; computes and sends nothing");
+        if (m_sendEvent.IsRunning() && m_computeEnergy)
+        {
+            m_computeEnergy->ChangeState(0); // an earlier round's update still computing is dropped
+        }
+        Simulator::Cancel(m_sendEvent);
+        return;
+    }
     NS_LOG_INFO("round " << round << ": model of " << model.size() << " bytes arrived; an update of "
                          << m_update.size() << " bytes after " << m_worker->LastSamples() << " samples");
     // A newer model supersedes an update still being computed.
@@ -238,7 +257,7 @@ void
 WorkerApp::Rerequest(uint32_t round)
 {
     NS_LOG_FUNCTION(this << round);
-    if (m_requestedRound == round || m_modelRound >= round)
+    if (m_requestedRound == round || m_modelRound >= round || m_depleted)
     {
         return;
     }
@@ -256,6 +275,20 @@ void
 WorkerApp::SetComputeEnergyModel(Ptr<PowerStateEnergyModel> model)
 {
     m_computeEnergy = model;
+    model->TraceConnectWithoutContext("Depleted", MakeCallback(&WorkerApp::Deplete, this));
+}
+
+void
+WorkerApp::Deplete()
+{
+    NS_LOG_FUNCTION(this);
+    NS_LOG_INFO("worker " << m_worker->Id() << ": energy source depleted after round " << m_modelRound);
+    m_depleted = true;
+    m_running = false; // no reconnection either
+    Simulator::Cancel(m_sendEvent);
+    Simulator::Cancel(m_rerequestEvent);
+    Simulator::Cancel(m_connectEvent);
+    m_depletedTrace(m_worker->Id());
 }
 
 void
@@ -265,6 +298,10 @@ WorkerApp::SendUpdate(uint32_t round)
     if (m_computeEnergy)
     {
         m_computeEnergy->ChangeState(0);
+    }
+    if (m_depleted) // the source ran out while it computed
+    {
+        return;
     }
     if (m_update.empty())
     {

@@ -41,7 +41,10 @@ class WorkerApp : public Application
     /// The core worker this application runs (not owned; must outlive the simulation).
     void SetWorker(::airgrad::Worker* worker);
     /// The processor's energy model: computing from a model's arrival until the update is sent.
+    /// When its source is depleted the worker stops for good (Depleted).
     void SetComputeEnergyModel(Ptr<PowerStateEnergyModel> model);
+    /// Whether the worker's energy source ran out (it then computes and sends nothing more).
+    bool Depleted() const { return m_depleted; }
     /// Round of the last model received, of the last update sent, of the last round skipped (0: none).
     uint32_t ModelRound() const { return m_modelRound; }
     uint32_t SentRound() const { return m_sentRound; }
@@ -55,6 +58,8 @@ class WorkerApp : public Application
     typedef void (*UpdateSentCallback)(uint32_t round, uint32_t bytes);
     /// Signature of the Rerequested trace: the round whose model the worker asked for again.
     typedef void (*RerequestedCallback)(uint32_t round);
+    /// Signature of the Depleted trace: the worker's number.
+    typedef void (*DepletedCallback)(uint32_t worker);
 
   protected:
     void DoDispose() override;
@@ -69,6 +74,8 @@ class WorkerApp : public Application
     void Connect();
     void ConnectLater();
     void SendUpdate(uint32_t round);
+    /// The energy source ran out: stop computing, sending and reconnecting.
+    void Deplete();
     /// Broadcast downlink: asks the server for `round`'s model unless it arrived or was asked for.
     void Rerequest(uint32_t round);
 
@@ -81,6 +88,7 @@ class WorkerApp : public Application
     TypeId m_protocol;
     bool m_tcp = false;          ///< m_protocol is TCP's
     bool m_running = false;
+    bool m_depleted = false;
     EventId m_connectEvent;
     MessageStream m_stream;      ///< TCP transport: the connection to the server
     uint32_t m_requestedRound = 0;
@@ -96,6 +104,7 @@ class WorkerApp : public Application
     std::vector<uint8_t> m_chunk; ///< scratch: one fragment's data
     TracedCallback<uint32_t, uint32_t> m_updateSent;
     TracedCallback<uint32_t> m_rerequested;
+    TracedCallback<uint32_t> m_depletedTrace;
 };
 
 } // namespace airgrad

@@ -25,7 +25,11 @@ PowerStateEnergyModel::GetTypeId()
             .AddTraceSource("TotalEnergyConsumption",
                             "Energy spent up to the last state change, J.",
                             MakeTraceSourceAccessor(&PowerStateEnergyModel::m_totalEnergyJ),
-                            "ns3::TracedValueCallback::Double");
+                            "ns3::TracedValueCallback::Double")
+            .AddTraceSource("Depleted",
+                            "The energy source ran out: the device is off from now on.",
+                            MakeTraceSourceAccessor(&PowerStateEnergyModel::m_depletedTrace),
+                            "ns3::TracedCallback::Void");
     return tid;
 }
 
@@ -50,7 +54,25 @@ PowerStateEnergyModel::SetEnergySource(Ptr<EnergySource> source)
 double
 PowerStateEnergyModel::GetTotalEnergyConsumption() const
 {
+    if (m_depleted)
+    {
+        return m_totalEnergyJ;
+    }
     return m_totalEnergyJ + m_powerW[static_cast<size_t>(m_state)] * (Simulator::Now() - m_since).GetSeconds();
+}
+
+void
+PowerStateEnergyModel::HandleEnergyDepletion()
+{
+    NS_LOG_FUNCTION(this);
+    if (m_depleted)
+    {
+        return;
+    }
+    m_totalEnergyJ = GetTotalEnergyConsumption();
+    m_since = Simulator::Now();
+    m_depleted = true;
+    m_depletedTrace();
 }
 
 void
@@ -59,13 +81,17 @@ PowerStateEnergyModel::ChangeState(int newState)
     NS_LOG_FUNCTION(this << newState);
     NS_ABORT_MSG_IF(newState < 0 || static_cast<size_t>(newState) >= m_powerW.size(),
                     "PowerStateEnergyModel has no state " << newState);
-    if (newState == m_state)
+    if (newState == m_state || m_depleted)
     {
         return;
     }
     if (m_source)
     {
         m_source->UpdateEnergySource(); // the source integrates the old current up to now
+    }
+    if (m_depleted) // that update found the source empty
+    {
+        return;
     }
     m_totalEnergyJ = GetTotalEnergyConsumption();
     m_since = Simulator::Now();
@@ -75,7 +101,7 @@ PowerStateEnergyModel::ChangeState(int newState)
 double
 PowerStateEnergyModel::DoGetCurrentA() const
 {
-    return m_source ? m_powerW[static_cast<size_t>(m_state)] / m_source->GetSupplyVoltage() : 0.0;
+    return m_source && !m_depleted ? m_powerW[static_cast<size_t>(m_state)] / m_source->GetSupplyVoltage() : 0.0;
 }
 
 void

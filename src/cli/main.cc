@@ -11,6 +11,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -350,6 +351,19 @@ Run(int argc, char** argv)
             .Add("station_data_ppdus", static_cast<long long>(networkStats.dataPpdus))
             .Add("trigger_based_data_ppdus", static_cast<long long>(networkStats.triggerBasedDataPpdus));
     }
+    const Server& server = experiment->GetServer();
+    JsonObject selection;
+    selection.Add("policy", config.selectionPolicy)
+        .Add("times_selected", server.TimesSelected())
+        .Add("jain_index", JainIndex(server.TimesSelected()));
+    if (!networkStats.depletedRounds.empty())
+    {
+        std::vector<long long> depleted(networkStats.depletedRounds.begin(), networkStats.depletedRounds.end());
+        selection.Add("batteries_j", experiment->BatteriesJ())
+            .Add("depleted_round", depleted)
+            .Add("workers_depleted",
+                 static_cast<long long>(depleted.size() - static_cast<size_t>(std::count(depleted.begin(), depleted.end(), 0))));
+    }
     JsonObject run;
     run.Add("airgrad_version", AIRGRAD_VERSION)
         .Add("git_commit", AIRGRAD_GIT_COMMIT)
@@ -360,7 +374,8 @@ Run(int argc, char** argv)
         .Add("derived", derived)
         .Add("timing", timing)
         .Add("data", data)
-        .Add("summary", SummaryJson(fanout.Last()).Add("updates_rejected", experiment->GetServer().Rejected()));
+        .Add("selection", selection)
+        .Add("summary", SummaryJson(fanout.Last()).Add("updates_rejected", server.Rejected()));
     WriteFileAtomically((out / "run.json").string(), run.ToString() + "\n");
     std::cerr << "airgrad: done in " << wall << " s; wrote " << (out / "metrics.csv").string() << " and "
               << (out / "run.json").string() << "\n";

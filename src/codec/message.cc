@@ -28,6 +28,16 @@ Bytes(size_t bits)
     return (bits + 7) / 8;
 }
 
+/// Flags bit 0 of a model or model-delta message: a selection bitmap follows the rounds.
+constexpr uint8_t kSelectionFlag = 1;
+
+/// Bytes of a model or model-delta message's roster: the rounds, and the selection when flagged.
+size_t
+RosterBytes(const MessageHeader& h)
+{
+    return 4 * static_cast<size_t>(h.count) + ((h.flags & kSelectionFlag) != 0 ? Bytes(h.count) : 0);
+}
+
 /// Payload size the header alone determines, or kVariable when the content does.
 size_t
 ExpectedPayloadBytes(const MessageHeader& h)
@@ -53,7 +63,7 @@ ExpectedPayloadBytes(const MessageHeader& h)
         }
         return kVariable;
     case MessageType::kModel:
-        return 4 * static_cast<size_t>(h.count) + static_cast<size_t>(h.dimension) * v / 8;
+        return RosterBytes(h) + static_cast<size_t>(h.dimension) * v / 8;
     case MessageType::kSign:
         return v / 8 + Bytes(h.dimension);
     default:
@@ -275,7 +285,7 @@ MagnitudeBits(uint32_t s)
 size_t
 MaxMessageBytes(uint32_t dimension)
 {
-    return 2 * kMessageHeaderBytes + 12 * static_cast<size_t>(dimension) + 4 * kMaxWorkers + 16 * 8;
+    return 2 * kMessageHeaderBytes + 12 * static_cast<size_t>(dimension) + 4 * kMaxWorkers + kMaxWorkers / 8 + 16 * 8;
 }
 
 int
@@ -489,7 +499,11 @@ ReadHeaderFields(const uint8_t* data, size_t size, bool checkCrc)
     }
     h.format = static_cast<ValueFormat>(format);
     h.flags = static_cast<uint8_t>(r.Read(8));
-    const uint8_t maxFlags = h.type == MessageType::kSparse ? 3 : h.type == MessageType::kQuantized ? 1 : 0;
+    const uint8_t maxFlags = h.type == MessageType::kSparse ? 3
+                             : h.type == MessageType::kQuantized || h.type == MessageType::kModel ||
+                                     h.type == MessageType::kModelDelta
+                                 ? 1
+                                 : 0;
     if (h.flags > maxFlags)
     {
         throw std::runtime_error("message flags " + std::to_string(h.flags) + " invalid for type " +
@@ -736,23 +750,66 @@ DecodeSparse(const uint8_t* data, size_t size, std::vector<uint32_t>& indices, E
     return h;
 }
 
+namespace {
+
+void
+SetRosterFields(const Roster& roster, MessageHeader& header)
+{
+    if (!roster.selected.empty() && roster.selected.size() != roster.lastApplied.size())
+    {
+        throw std::invalid_argument("roster: " + std::to_string(roster.selected.size()) + " selection flags for " +
+                                    std::to_string(roster.lastApplied.size()) + " workers");
+    }
+    header.flags = roster.selected.empty() ? 0 : kSelectionFlag;
+    header.count = static_cast<uint32_t>(roster.lastApplied.size());
+}
+
+void
+WriteRoster(const Roster& roster, std::vector<uint8_t>& out)
+{
+    BitWriter w(out);
+    for (uint32_t round : roster.lastApplied)
+    {
+        w.Write(round, 32);
+    }
+    for (uint8_t s : roster.selected)
+    {
+        w.Write(s != 0 ? 1 : 0, 1);
+    }
+    w.Flush();
+}
+
+/// `payload` holds at least RosterBytes(h) bytes.
+void
+ReadRoster(const MessageHeader& h, const uint8_t* payload, size_t size, Roster& roster)
+{
+    BitReader r(payload, size);
+    roster.lastApplied.resize(h.count);
+    for (uint32_t m = 0; m < h.count; ++m)
+    {
+        roster.lastApplied[m] = static_cast<uint32_t>(r.Read(32));
+    }
+    roster.selected.resize((h.flags & kSelectionFlag) != 0 ? h.count : 0);
+    for (uint8_t& s : roster.selected)
+    {
+        s = static_cast<uint8_t>(r.Read(1));
+    }
+}
+
+} // namespace
+
 void
 EncodeModel(MessageHeader header,
-            const std::vector<uint32_t>& lastApplied,
+            const Roster& roster,
             const Eigen::Ref<const Eigen::VectorXd>& model,
             std::vector<uint8_t>& out)
 {
     header.type = MessageType::kModel;
-    header.flags = 0;
     header.dimension = static_cast<uint32_t>(model.size());
-    header.count = static_cast<uint32_t>(lastApplied.size());
+    SetRosterFields(roster, header);
     WriteHeader(header, out);
     out.reserve(kMessageHeaderBytes + ExpectedPayloadBytes(header));
-    BitWriter w(out);
-    for (uint32_t round : lastApplied)
-    {
-        w.Write(round, 32);
-    }
+    WriteRoster(roster, out);
     AppendValues(model, header.format, out);
     SealCrc(out);
 }
@@ -760,7 +817,7 @@ EncodeModel(MessageHeader header,
 MessageHeader
 DecodeModel(const uint8_t* data,
             size_t size,
-            std::vector<uint32_t>& lastApplied,
+            Roster& roster,
             Eigen::Ref<Eigen::VectorXd> model)
 {
     const MessageHeader h = Expect(data, size, MessageType::kModel);
@@ -769,14 +826,8 @@ DecodeModel(const uint8_t* data,
         throw std::runtime_error("model message of dimension " + std::to_string(h.dimension) +
                                  ", expected " + std::to_string(model.size()));
     }
-    BitReader r(data + kMessageHeaderBytes, size - kMessageHeaderBytes);
-    lastApplied.resize(h.count);
-    for (uint32_t m = 0; m < h.count; ++m)
-    {
-        lastApplied[m] = static_cast<uint32_t>(r.Read(32));
-    }
-    ReadValues(data + kMessageHeaderBytes + 4 * static_cast<size_t>(h.count), h.format, model.data(),
-               h.dimension);
+    ReadRoster(h, data + kMessageHeaderBytes, size - kMessageHeaderBytes, roster);
+    ReadValues(data + kMessageHeaderBytes + RosterBytes(h), h.format, model.data(), h.dimension);
     return h;
 }
 
@@ -1068,19 +1119,14 @@ DecodePredicted(const CheckedMessage& message, Eigen::VectorXd& coefficients, Ch
 
 void
 EncodeModelDelta(MessageHeader header,
-                 const std::vector<uint32_t>& lastApplied,
+                 const Roster& roster,
                  const std::vector<uint8_t>& inner,
                  std::vector<uint8_t>& out)
 {
     header.type = MessageType::kModelDelta;
-    header.flags = 0;
-    header.count = static_cast<uint32_t>(lastApplied.size());
+    SetRosterFields(roster, header);
     WriteHeader(header, out);
-    BitWriter w(out);
-    for (uint32_t round : lastApplied)
-    {
-        w.Write(round, 32);
-    }
+    WriteRoster(roster, out);
     out.insert(out.end(), inner.begin(), inner.end());
     SealCrc(out);
 }
@@ -1088,23 +1134,18 @@ EncodeModelDelta(MessageHeader header,
 MessageHeader
 DecodeModelDelta(const uint8_t* data,
                  size_t size,
-                 std::vector<uint32_t>& lastApplied,
+                 Roster& roster,
                  const uint8_t*& inner,
                  size_t& innerSize)
 {
     const MessageHeader h = Expect(data, size, MessageType::kModelDelta);
-    if (4 * static_cast<size_t>(h.count) > size - kMessageHeaderBytes)
+    if (RosterBytes(h) > size - kMessageHeaderBytes)
     {
-        throw std::runtime_error("model-delta message: shorter than its last-applied rounds");
+        throw std::runtime_error("model-delta message: shorter than its last-applied rounds and selection");
     }
-    BitReader r(data + kMessageHeaderBytes, size - kMessageHeaderBytes);
-    lastApplied.resize(h.count);
-    for (uint32_t m = 0; m < h.count; ++m)
-    {
-        lastApplied[m] = static_cast<uint32_t>(r.Read(32));
-    }
-    inner = data + kMessageHeaderBytes + 4 * static_cast<size_t>(h.count);
-    innerSize = size - kMessageHeaderBytes - 4 * static_cast<size_t>(h.count);
+    ReadRoster(h, data + kMessageHeaderBytes, size - kMessageHeaderBytes, roster);
+    inner = data + kMessageHeaderBytes + RosterBytes(h);
+    innerSize = size - kMessageHeaderBytes - RosterBytes(h);
     return h;
 }
 

@@ -24,7 +24,9 @@ namespace airgrad {
  *               3 fixed 32 bits per index (as CD-Adam's official code sends them)
  *   model     : count = M u32 "round of this worker's last applied update" (0 = none yet), then
  *               d values (the model). A worker that missed model messages still learns the fate of
- *               its staged update, so its state never diverges from the server's.
+ *               its staged update, so its state never diverges from the server's. flags bit 0 = 1
+ *               (client selection): M bits after the rounds, 1 = the worker takes part this round,
+ *               then pad; without it every worker takes part.
  *   quantized : count = number of blocks; u16 levels s, u32 block size b, count block norms (value
  *               format), then the levels l_j in [-s, s] (entry j decodes to norm * l_j / s).
  *               flags bit 0 = 0: d fields of ceil(log2(2s+1)) bits holding l_j + s;
@@ -34,7 +36,7 @@ namespace airgrad {
  *   sign      : count = d; one scale value, then d sign bits (1 = negative; entry = +-scale), pad
  *   predicted : count = P; P predictor coefficients (value format), then optionally one complete
  *               inner message (the prediction residual) filling the rest of the payload
- *   model-delta: count = M; M u32 last-applied rounds as in model, then one complete inner message
+ *   model-delta: count = M; M u32 last-applied rounds (and selection) as in model, then one complete inner message
  *               (the compressed model-side update of CD-Adam's downlink)
  */
 enum class MessageType : uint8_t
@@ -171,7 +173,7 @@ MessageHeader DecodeSparse(const uint8_t* data,
 /**
  * \brief An upper bound on the size of any message the encoders write for dimension d, what a
  * receiver may buffer for one (a fragment's claimed message size is checked against it). The
- * longest payloads: a model message (8 d bytes and 4 per worker, at most kMaxWorkers), a
+ * longest payloads: a model message (8 d bytes and 4 bytes and 1 bit per worker, at most kMaxWorkers), a
  * sparse message of all d entries with 32-bit indices and float64 values (12 d), and a predicted
  * or model-delta message around such an inner one (at most 16 coefficients, 4 per worker).
  */
@@ -179,14 +181,23 @@ size_t MaxMessageBytes(uint32_t dimension);
 /// The most workers a message's per-worker list may name (network.workers is at most 1000).
 constexpr uint32_t kMaxWorkers = 1000;
 
-/// Model message: `lastApplied` holds one round per worker (header.count = lastApplied.size()).
+/// What a model or model-delta message tells the workers besides the model.
+struct Roster
+{
+    std::vector<uint32_t> lastApplied; ///< per worker: round of its last applied update (0 = none)
+    std::vector<uint8_t> selected;     ///< per worker: 1 = takes part this round; empty = every worker
+    bool Selects(uint32_t worker) const { return selected.empty() || selected[worker] != 0; }
+};
+
+/// Model message: the roster names every worker (header.count = roster.lastApplied.size();
+/// `selected` empty or of the same size).
 void EncodeModel(MessageHeader header,
-                 const std::vector<uint32_t>& lastApplied,
+                 const Roster& roster,
                  const Eigen::Ref<const Eigen::VectorXd>& model,
                  std::vector<uint8_t>& out);
 MessageHeader DecodeModel(const uint8_t* data,
                           size_t size,
-                          std::vector<uint32_t>& lastApplied,
+                          Roster& roster,
                           Eigen::Ref<Eigen::VectorXd> model);
 
 /// Any compressed vector as its message type (dense, sparse, quantized or sign).
@@ -216,14 +227,14 @@ MessageHeader DecodePredicted(const uint8_t* data,
 /// header is validated without its own CRC; `inner.size` is 0 when there is none.
 void DecodePredicted(const CheckedMessage& message, Eigen::VectorXd& coefficients, CheckedMessage& inner);
 
-/// Model-delta message (CD-Adam's compressed downlink): last-applied rounds and an inner message.
+/// Model-delta message (CD-Adam's compressed downlink): the roster and an inner message.
 void EncodeModelDelta(MessageHeader header,
-                      const std::vector<uint32_t>& lastApplied,
+                      const Roster& roster,
                       const std::vector<uint8_t>& inner,
                       std::vector<uint8_t>& out);
 MessageHeader DecodeModelDelta(const uint8_t* data,
                                size_t size,
-                               std::vector<uint32_t>& lastApplied,
+                               Roster& roster,
                                const uint8_t*& inner,
                                size_t& innerSize);
 

@@ -1,5 +1,6 @@
 #include "method/cd-adam-method.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -53,17 +54,17 @@ CdAdamWorkerCodec::CdAdamWorkerCodec(const CdAdamOptions& options, Eigen::Index 
 MessageHeader
 CdAdamWorkerCodec::DecodeDownlink(const uint8_t* data,
                                   size_t size,
-                                  std::vector<uint32_t>& lastApplied,
+                                  Roster& roster,
                                   Eigen::Ref<Eigen::VectorXd> model)
 {
     if (!m_options.compressedDownlink)
     {
-        return DecodeModel(data, size, lastApplied, model);
+        return DecodeModel(data, size, roster, model);
     }
     if (PeekType(data, size) == MessageType::kModel)
     {
         // Round 1 carries the starting model (float64, exact): every copy starts where the server does.
-        const MessageHeader h = DecodeModel(data, size, lastApplied, m_x);
+        const MessageHeader h = DecodeModel(data, size, roster, m_x);
         if (h.round != 1 || m_lastRound != 0)
         {
             throw std::runtime_error("cd-adam worker " + std::to_string(m_worker) +
@@ -75,7 +76,7 @@ CdAdamWorkerCodec::DecodeDownlink(const uint8_t* data,
     }
     const uint8_t* inner = nullptr;
     size_t innerSize = 0;
-    const MessageHeader h = DecodeModelDelta(data, size, lastApplied, inner, innerSize);
+    const MessageHeader h = DecodeModelDelta(data, size, roster, inner, innerSize);
     if (h.round != m_lastRound + 1)
     {
         throw std::runtime_error(
@@ -193,8 +194,9 @@ CdAdamServerCodec::CdAdamServerCodec(const CdAdamOptions& options, Eigen::Index 
 }
 
 void
-CdAdamServerCodec::BeginRound()
+CdAdamServerCodec::BeginRound(int participants)
 {
+    m_participants = participants;
     m_roundSum.setZero();
     m_accepted = 0;
 }
@@ -225,8 +227,9 @@ CdAdamServerCodec::Step(Eigen::Ref<Eigen::VectorXd> x)
         m_direction = m_tracker;
         break;
     case CdAdamOptions::Strategy::kErrorFeedback:
-        // e_s + the mean over all M (undelivered updates wait in the workers' memories)
-        m_input = m_tracker + m_roundSum / workers;
+        // e_s + the mean over the round's participants (undelivered updates wait in the workers'
+        // memories): all M without client selection
+        m_input = m_tracker + m_roundSum / static_cast<double>(std::max(1, m_participants));
         m_compressor.Apply(m_input, m_delta);
         m_tracker = m_input;
         m_delta.AddTo(m_tracker, -1.0);
@@ -251,27 +254,27 @@ CdAdamServerCodec::Step(Eigen::Ref<Eigen::VectorXd> x)
 
 void
 CdAdamServerCodec::EncodeDownlink(const MessageHeader& header,
-                                  const std::vector<uint32_t>& lastApplied,
+                                  const Roster& roster,
                                   const Eigen::Ref<const Eigen::VectorXd>& x,
                                   std::vector<uint8_t>& out)
 {
     if (!m_options.compressedDownlink)
     {
-        EncodeModel(header, lastApplied, x, out);
+        EncodeModel(header, roster, x, out);
         return;
     }
     if (!m_hasDelta)
     {
         MessageHeader h = header;
         h.format = ValueFormat::kFloat64; // exact, so the workers' copies start bit-identical
-        EncodeModel(h, lastApplied, x, out);
+        EncodeModel(h, roster, x, out);
         return;
     }
     m_inner.clear();
     EncodeCompressed(header, m_delta, m_inner, m_options.coding);
     MessageHeader h = header;
     h.dimension = static_cast<uint32_t>(x.size());
-    EncodeModelDelta(h, lastApplied, m_inner, out);
+    EncodeModelDelta(h, roster, m_inner, out);
 }
 
 std::vector<const Eigen::VectorXd*>

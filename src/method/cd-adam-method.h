@@ -64,7 +64,7 @@ class CdAdamWorkerCodec : public WorkerCodec
     CdAdamWorkerCodec(const CdAdamOptions& options, Eigen::Index dim, uint32_t worker, uint64_t seed);
     MessageHeader DecodeDownlink(const uint8_t* data,
                                  size_t size,
-                                 std::vector<uint32_t>& lastApplied,
+                                 Roster& roster,
                                  Eigen::Ref<Eigen::VectorXd> model) override;
     void Encode(const Eigen::Ref<const Eigen::VectorXd>& model,
                 const Eigen::Ref<const Eigen::VectorXd>& gradient,
@@ -95,11 +95,11 @@ class CdAdamServerCodec : public ServerCodec
 {
   public:
     CdAdamServerCodec(const CdAdamOptions& options, Eigen::Index dim, int workers);
-    void BeginRound() override;
+    void BeginRound(int participants) override;
     void Accept(uint32_t worker, const CheckedMessage& message) override;
     void Step(Eigen::Ref<Eigen::VectorXd> x) override;
     void EncodeDownlink(const MessageHeader& header,
-                        const std::vector<uint32_t>& lastApplied,
+                        const Roster& roster,
                         const Eigen::Ref<const Eigen::VectorXd>& x,
                         std::vector<uint8_t>& out) override;
     std::vector<const Eigen::VectorXd*> Mirrored(uint32_t worker) const override;
@@ -110,6 +110,7 @@ class CdAdamServerCodec : public ServerCodec
     VectorCompressor m_compressor;
     AmsGrad m_adam;
     int m_workers;
+    int m_participants = 0; ///< this round's selected workers
     std::vector<Eigen::VectorXd> m_trackers; ///< markov: every g_hat_m
     Eigen::VectorXd m_aggregate;   ///< markov: g_hat = mean g_hat_m
     Eigen::VectorXd m_roundSum;

@@ -167,15 +167,16 @@ CompressedGradientWorkerCodec::Resolve(bool applied)
 CompressedGradientServerCodec::CompressedGradientServerCodec(Eigen::Index dim, double step, int workers,
                                                              bool divideByWorkers)
     : DirectionServerCodec(dim, step),
-      m_workers(workers),
+      m_participants(workers),
       m_divideByWorkers(divideByWorkers),
       m_sum(Eigen::VectorXd::Zero(dim))
 {
 }
 
 void
-CompressedGradientServerCodec::BeginRound()
+CompressedGradientServerCodec::BeginRound(int participants)
 {
+    m_participants = participants;
     m_sum.setZero();
     m_accepted = 0;
 }
@@ -191,7 +192,7 @@ CompressedGradientServerCodec::Accept(uint32_t /*worker*/, const CheckedMessage&
 void
 CompressedGradientServerCodec::Direction(Eigen::Ref<Eigen::VectorXd> out)
 {
-    const int divisor = m_divideByWorkers ? m_workers : m_accepted;
+    const int divisor = m_divideByWorkers ? m_participants : m_accepted;
     if (divisor == 0)
     {
         out.setZero();

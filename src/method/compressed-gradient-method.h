@@ -89,20 +89,20 @@ class CompressedGradientWorkerCodec : public WorkerCodec
 };
 
 /**
- * \brief Server side: the sum of the applied decoded updates, divided by M for error-feedback
- * methods (undelivered mass stays in the workers' memories and arrives later) or by the number
- * applied for the others (the mean of what arrived).
+ * \brief Server side: the sum of the applied decoded updates, divided by the round's participants
+ * for error-feedback methods (M without client selection: undelivered mass stays in the workers'
+ * memories and arrives later) or by the number applied for the others (the mean of what arrived).
  */
 class CompressedGradientServerCodec : public DirectionServerCodec
 {
   public:
     CompressedGradientServerCodec(Eigen::Index dim, double step, int workers, bool divideByWorkers);
-    void BeginRound() override;
+    void BeginRound(int participants) override;
     void Accept(uint32_t worker, const CheckedMessage& message) override;
     void Direction(Eigen::Ref<Eigen::VectorXd> out) override;
 
   private:
-    int m_workers;
+    int m_participants; ///< this round's selected workers
     bool m_divideByWorkers;
     int m_accepted = 0;
     Eigen::VectorXd m_sum;

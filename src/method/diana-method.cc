@@ -17,7 +17,7 @@ DianaServerCodec::DianaServerCodec(Eigen::Index dim, double step, int workers, d
 }
 
 void
-DianaServerCodec::BeginRound()
+DianaServerCodec::BeginRound(int)
 {
     m_roundSum.setZero();
 }

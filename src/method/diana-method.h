@@ -16,7 +16,7 @@ class DianaServerCodec : public ServerCodec
 {
   public:
     DianaServerCodec(Eigen::Index dim, double step, int workers, double alpha, double momentum);
-    void BeginRound() override;
+    void BeginRound(int participants) override; ///< the shifts of all M average, as for a lost update
     void Accept(uint32_t worker, const CheckedMessage& message) override;
     void Step(Eigen::Ref<Eigen::VectorXd> x) override;
     std::vector<const Eigen::VectorXd*> Mirrored(uint32_t worker) const override

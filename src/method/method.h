@@ -21,16 +21,16 @@ class WorkerCodec
   public:
     virtual ~WorkerCodec() = default;
     /**
-     * \brief Decodes the server's downlink message of a round into the per-worker last-applied
-     * rounds and the model. The default reads a model message; CD-Adam reads its compressed delta
-     * and steps its own copy of the model.
+     * \brief Decodes the server's downlink message of a round into the roster (per-worker
+     * last-applied rounds and selection) and the model. The default reads a model message; CD-Adam
+     * reads its compressed delta and steps its own copy of the model.
      */
     virtual MessageHeader DecodeDownlink(const uint8_t* data,
                                          size_t size,
-                                         std::vector<uint32_t>& lastApplied,
+                                         Roster& roster,
                                          Eigen::Ref<Eigen::VectorXd> model)
     {
-        return DecodeModel(data, size, lastApplied, model);
+        return DecodeModel(data, size, roster, model);
     }
     /**
      * \brief Encodes this round's update at `model` with local gradient `gradient`; `header`
@@ -54,7 +54,9 @@ class ServerCodec
 {
   public:
     virtual ~ServerCodec() = default;
-    virtual void BeginRound() = 0;
+    /// Before a round's updates; `participants` of the M workers were selected for it (M without
+    /// client selection): a method that averages over everyone who computed divides by it.
+    virtual void BeginRound(int participants) = 0;
     /**
      * \brief An applied update; called in increasing worker order so sums are order-independent.
      * Throws std::runtime_error, having changed nothing, when the message does not decode
@@ -71,11 +73,11 @@ class ServerCodec
     virtual void Step(Eigen::Ref<Eigen::VectorXd> x) = 0;
     /// The downlink message of a round; the default is the model itself.
     virtual void EncodeDownlink(const MessageHeader& header,
-                                const std::vector<uint32_t>& lastApplied,
+                                const Roster& roster,
                                 const Eigen::Ref<const Eigen::VectorXd>& x,
                                 std::vector<uint8_t>& out)
     {
-        EncodeModel(header, lastApplied, x, out);
+        EncodeModel(header, roster, x, out);
     }
     /// The server's copy of worker m's mirrored state, in WorkerCodec::Mirrored() order.
     virtual std::vector<const Eigen::VectorXd*> Mirrored(uint32_t /*worker*/) const { return {}; }

@@ -92,7 +92,7 @@ class TpcServerCodec : public DirectionServerCodec
 {
   public:
     TpcServerCodec(Eigen::Index dim, double step, int workers, int order);
-    void BeginRound() override {}
+    void BeginRound(int) override {}
     void Accept(uint32_t worker, const CheckedMessage& message) override;
     bool AcceptsType(MessageType type) const override { return type == MessageType::kPredicted; }
     void Direction(Eigen::Ref<Eigen::VectorXd> out) override;

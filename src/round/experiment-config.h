@@ -97,6 +97,13 @@ struct ExperimentConfig
     double computePowerW = 2.0;        ///< processor power while computing, W
     std::vector<double> speedFactors;  ///< per-worker compute-time factors; empty: all 1
     double speedSigma = 0.0;           ///< > 0: factors drawn log-normal(0, sigma) from the seed
+    // [energy]
+    std::vector<double> batteryJ; ///< per-worker battery, J: empty = none (unlimited), one value, or one per worker
+    double batteryLoJ = 0.0;      ///< > 0: batteries drawn uniform on [batteryLoJ, batteryHiJ] from the seed
+    double batteryHiJ = 0.0;
+    // [selection]
+    std::string selectionPolicy = "all"; ///< a registered policy (round/selection.h)
+    double selectionPerRound = 0.0;      ///< participants per round: >= 1 a count, < 1 a fraction of the workers, 0 = all
 };
 
 } // namespace airgrad

@@ -373,6 +373,31 @@ Experiment::Experiment(const ExperimentConfig& config)
     m_server = std::make_unique<Server>(std::move(x0), CreateServerCodec(config.method, context), m_step,
                                         config.workers, config.modelValues, config.l1,
                                         config.l2Prox ? config.l2 : 0.0);
+    if (config.batteryLoJ > 0.0)
+    {
+        Rng draw = Rng::Derive(config.seed, 0xBA77E4ULL);
+        for (int m = 0; m < config.workers; ++m)
+        {
+            m_batteriesJ.push_back(config.batteryLoJ + (config.batteryHiJ - config.batteryLoJ) * draw.Uniform01());
+        }
+    }
+    else if (!config.batteryJ.empty())
+    {
+        m_batteriesJ = config.batteryJ.size() == 1 ? std::vector<double>(static_cast<size_t>(config.workers), config.batteryJ[0])
+                                                   : config.batteryJ;
+    }
+    // Batteries need a selection even for policy = all: a depleted worker is no longer chosen.
+    if (config.selectionPolicy != "all" || !m_batteriesJ.empty())
+    {
+        const double k = config.selectionPerRound;
+        const int perRound = k >= 1.0 ? static_cast<int>(k)
+                             : k > 0.0 ? std::max(1, static_cast<int>(std::lround(k * config.workers)))
+                                       : config.workers;
+        m_server->SetSelection(std::make_unique<Selection>(CreateSelectionPolicy(config.selectionPolicy),
+                                                           config.selectionPolicy == "all",
+                                                           config.workers, perRound,
+                                                           Rng::Derive(config.seed, 0x5E1EC7ULL).NextU64()));
+    }
     m_gradient.resize(d);
     m_subgradient.resize(d);
 }
@@ -412,7 +437,7 @@ Experiment::CompleteTrain(RoundRecord& r) const
 }
 
 RoundRecord
-Experiment::Evaluate(int round, const NetworkCounters& network, int applied, int lost, bool train) const
+Experiment::Evaluate(int round, const NetworkCounters& network, const RowCounter::Updates& updates, bool train) const
 {
     RoundRecord r;
     r.round = round;
@@ -426,8 +451,9 @@ Experiment::Evaluate(int round, const NetworkCounters& network, int applied, int
         r.testAccuracy = m_test->Accuracy(x);
     }
     r.network = network;
-    r.updatesApplied = applied;
-    r.updatesLost = lost;
+    r.updatesApplied = updates.applied;
+    r.updatesLost = updates.lost;
+    r.workersSelected = updates.selected;
     for (const auto& w : m_workers)
     {
         r.computeSamples += w->ComputedSamples();

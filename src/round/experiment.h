@@ -70,6 +70,8 @@ class Experiment
     /// The cache entry of this problem (empty when run.cache_dir = none or there is no f*).
     const std::string& CacheEntry() const { return m_cacheEntry; }
     double Step() const { return m_step; }
+    /// Per worker, its battery (energy.battery_j, drawn from the seed for uniform:LO:HI), J; empty: none.
+    const std::vector<double>& BatteriesJ() const { return m_batteriesJ; }
     /// Bytes of the shards' features and labels: what a full-batch round must read at least.
     double TrainBytes() const { return m_trainBytes; }
 
@@ -78,7 +80,8 @@ class Experiment
      * loss gap and gradient norm are left for CompleteTrain, to be filled at the same model once
      * the workers of the next round have computed their gradients there.
      */
-    RoundRecord Evaluate(int round, const NetworkCounters& network, int applied, int lost, bool train = true) const;
+    RoundRecord Evaluate(int round, const NetworkCounters& network, const RowCounter::Updates& updates,
+                         bool train = true) const;
     /**
      * \brief Fills the train loss, loss gap and gradient norm of `row` at the server's current
      * model. When every worker's last update was its full-shard gradient at exactly this model,
@@ -104,6 +107,7 @@ class Experiment
     std::string m_optimumSource;
     std::string m_cacheEntry;
     double m_trainBytes = 0.0;
+    std::vector<double> m_batteriesJ;
     mutable Eigen::VectorXd m_gradient;
     mutable Eigen::VectorXd m_subgradient;
 };

@@ -50,7 +50,7 @@ MetricsColumns()
         "grad_norm_sq",   "test_accuracy",       "uplink_payload_bits", "downlink_payload_bits",
         "uplink_air_bytes", "airtime_s",         "energy_j",          "updates_applied",
         "updates_lost",   "compute_samples",     "compute_flops",     "radio_energy_j",
-        "compute_energy_j"};
+        "compute_energy_j", "workers_selected"};
     return columns;
 }
 
@@ -99,7 +99,8 @@ CsvMetricsWriter::OnRound(const RoundRecord& r)
           << ',' << n.downlinkPayloadBits << ',' << n.uplinkAirBytes << ','
           << FormatNumber(n.airtimeS) << ',' << FormatNumber(n.energyJ) << ',' << r.updatesApplied
           << ',' << r.updatesLost << ',' << r.computeSamples << ',' << FormatNumber(r.computeFlops) << ','
-          << FormatNumber(n.radioEnergyJ) << ',' << FormatNumber(n.computeEnergyJ) << '\n';
+          << FormatNumber(n.radioEnergyJ) << ',' << FormatNumber(n.computeEnergyJ) << ',' << r.workersSelected
+          << '\n';
     m_out.flush(); // a watcher sees each round as it ends
 }
 
@@ -112,7 +113,7 @@ CsvWorkersWriter::CsvWorkersWriter(std::string path)
         throw std::runtime_error("cannot write " + m_path + ".part");
     }
     m_out << "round,worker,status,uplink_payload_bits,uplink_air_bytes,airtime_s,radio_energy_j,"
-             "compute_energy_j,snr_db,mcs,rerequests\n";
+             "compute_energy_j,snr_db,mcs,rerequests,selected\n";
 }
 
 void
@@ -124,7 +125,8 @@ CsvWorkersWriter::OnWorkers(int round, const std::vector<WorkerRecord>& workers)
         m_out << round << ',' << m << ',' << w.status << ',' << w.uplinkPayloadBits << ',' << w.uplinkAirBytes
               << ',' << FormatNumber(w.airtimeS) << ',' << FormatNumber(w.radioEnergyJ) << ','
               << FormatNumber(w.computeEnergyJ) << ',' << (std::isnan(w.snrDb) ? "" : FormatNumber(w.snrDb))
-              << ',' << (w.mcs < 0 ? "" : std::to_string(w.mcs)) << ',' << w.rerequests << '\n';
+              << ',' << (w.mcs < 0 ? "" : std::to_string(w.mcs)) << ',' << w.rerequests << ','
+              << (w.selected ? 1 : 0) << '\n';
     }
 }
 
@@ -211,6 +213,30 @@ JsonObject&
 JsonObject::Add(const std::string& key, bool value)
 {
     m_members.emplace_back(key, value ? "true" : "false");
+    return *this;
+}
+
+JsonObject&
+JsonObject::Add(const std::string& key, const std::vector<long long>& values)
+{
+    std::string text = "[";
+    for (size_t i = 0; i < values.size(); ++i)
+    {
+        text += (i ? ", " : "") + std::to_string(values[i]);
+    }
+    m_members.emplace_back(key, text + "]");
+    return *this;
+}
+
+JsonObject&
+JsonObject::Add(const std::string& key, const std::vector<double>& values)
+{
+    std::string text = "[";
+    for (size_t i = 0; i < values.size(); ++i)
+    {
+        text += (i ? ", " : "") + FormatNumber(values[i]);
+    }
+    m_members.emplace_back(key, text + "]");
     return *this;
 }
 

@@ -67,6 +67,10 @@ class JsonObject
     JsonObject& Add(const std::string& key, long long value);
     JsonObject& Add(const std::string& key, bool value);
     JsonObject& Add(const std::string& key, const JsonObject& value);
+    /// An array of integers (e.g. per-worker counts).
+    JsonObject& Add(const std::string& key, const std::vector<long long>& values);
+    /// An array of numbers, written as the CSV files write them.
+    JsonObject& Add(const std::string& key, const std::vector<double>& values);
     /// An array of arrays of integers (e.g. per-worker label histograms).
     JsonObject& Add(const std::string& key, const std::vector<std::vector<long long>>& rows);
     std::string ToString() const;

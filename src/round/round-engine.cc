@@ -14,7 +14,7 @@ RunIdeal(Experiment& experiment, RoundObserver& observer)
     NetworkCounters counters;
     // A row's train loss and gradient are filled after the next round's workers have computed at
     // the same model, so that their full-batch gradients can stand in for a pass over all data.
-    std::optional<RoundRecord> pending = experiment.Evaluate(0, counters, 0, 0, false);
+    std::optional<RoundRecord> pending = experiment.Evaluate(0, counters, {}, false);
     Server& server = experiment.GetServer();
     const ExperimentConfig& config = experiment.Config();
     const int workers = experiment.Workers();
@@ -29,11 +29,20 @@ RunIdeal(Experiment& experiment, RoundObserver& observer)
     for (int r = 1; r <= config.rounds; ++r)
     {
         const std::vector<uint8_t>& model = server.BeginRound();
-        counters.downlinkPayloadBits += 8ULL * model.size() * static_cast<uint64_t>(workers);
+        // As a unicast downlink: the model goes to the round's participants only.
+        counters.downlinkPayloadBits += 8ULL * model.size() * static_cast<uint64_t>(server.Participants());
         // Workers are independent until their bytes reach the server, so they may run in parallel;
         // the server then takes the updates in worker order, as with one thread.
         pool.ParallelFor(workers, [&](int m) {
-            experiment.GetWorker(m).OnModel(model.data(), model.size(), updates[static_cast<size_t>(m)]);
+            auto& update = updates[static_cast<size_t>(m)];
+            if (server.Selected(m))
+            {
+                experiment.GetWorker(m).OnModel(model.data(), model.size(), update);
+            }
+            else
+            {
+                update.clear();
+            }
         });
         if (pending)
         {
@@ -55,18 +64,22 @@ RunIdeal(Experiment& experiment, RoundObserver& observer)
             WorkerRecord& w = records[static_cast<size_t>(m)];
             const auto& update = updates[static_cast<size_t>(m)];
             w.uplinkPayloadBits = 8ULL * update.size();
-            w.status = update.empty() ? "skipped" : server.LastRejected(m) == static_cast<uint32_t>(r) ? "rejected" : "applied";
+            w.selected = server.Selected(m);
+            w.status = !w.selected     ? "unselected"
+                       : update.empty() ? "skipped"
+                       : server.LastRejected(m) == static_cast<uint32_t>(r) ? "rejected"
+                                                                            : "applied";
         }
         observer.OnWorkers(r, records);
-        if (const auto row = rows.EndRound(r, now, workers - now))
+        if (const auto row = rows.EndRound(r, now, server.Participants() - now, server.Participants()))
         {
             if (r < config.rounds)
             {
-                pending = experiment.Evaluate(r, counters, row->applied, row->lost, false);
+                pending = experiment.Evaluate(r, counters, *row, false);
             }
             else
             {
-                observer.OnRound(experiment.Evaluate(r, counters, row->applied, row->lost));
+                observer.OnRound(experiment.Evaluate(r, counters, *row));
             }
         }
     }

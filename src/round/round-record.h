@@ -31,7 +31,8 @@ struct RoundRecord
     std::optional<double> testAccuracy;
     NetworkCounters network;
     int updatesApplied = 0; ///< since the previous row
-    int updatesLost = 0;    ///< since the previous row: lost or later than the deadline
+    int updatesLost = 0;    ///< since the previous row: of the selected, lost or later than the deadline
+    int workersSelected = 0; ///< since the previous row: workers selected, summed over its rounds
     long long computeSamples = 0; ///< cumulative: samples the workers' gradients visited
     double computeFlops = 0.0;    ///< cumulative: their floating-point operations
 };
@@ -40,8 +41,10 @@ struct RoundRecord
 struct WorkerRecord
 {
     /// applied | skipped (the method sent nothing) | missed-downlink (no model this round) |
-    /// late (still computing at the deadline) | lost (sent, not received by the deadline)
+    /// late (still computing at the deadline) | lost (sent, not received by the deadline) |
+    /// rejected (the server could not take it) | unselected (not chosen: computed and sent nothing)
     std::string status;
+    bool selected = true; ///< chosen by the client selection for this round
     uint64_t uplinkPayloadBits = 0;
     uint64_t uplinkAirBytes = 0;
     double airtimeS = 0.0;
@@ -61,18 +64,20 @@ class RowCounter
     {
         int applied = 0;
         int lost = 0;
+        int selected = 0;
     };
     RowCounter(int rounds, int evalEvery)
         : m_rounds(rounds),
           m_evalEvery(evalEvery)
     {
     }
-    /// Counts `round`'s updates. When the round ends with a row, returns the updates since the
-    /// previous row and counts afresh.
-    std::optional<Updates> EndRound(int round, int applied, int lost)
+    /// Counts `round`'s updates and participants. When the round ends with a row, returns the
+    /// counts since the previous row and counts afresh.
+    std::optional<Updates> EndRound(int round, int applied, int lost, int selected)
     {
         m_since.applied += applied;
         m_since.lost += lost;
+        m_since.selected += selected;
         if (round % m_evalEvery != 0 && round != m_rounds)
         {
             return std::nullopt;

@@ -14,11 +14,12 @@ Server::Server(Eigen::VectorXd x0, std::unique_ptr<ServerCodec> codec, double st
       m_received(static_cast<size_t>(workers)),
       m_headers(static_cast<size_t>(workers)),
       m_has(static_cast<size_t>(workers), 0),
-      m_lastApplied(static_cast<size_t>(workers), 0),
       m_lastRejected(static_cast<size_t>(workers), 0),
       m_l1(l1),
       m_l2(l2)
 {
+    m_roster.lastApplied.assign(static_cast<size_t>(workers), 0);
+    m_timesSelected.assign(static_cast<size_t>(workers), 0);
     if ((l1 > 0.0 || l2 > 0.0) && !m_codec->SupportsProx())
     {
         throw std::invalid_argument("problem.l1 > 0 and problem.l2_prox = true need a method with a "
@@ -31,11 +32,24 @@ Server::BeginRound()
 {
     ++m_round;
     std::fill(m_has.begin(), m_has.end(), 0);
+    if (m_selection)
+    {
+        m_selection->Select(m_round, m_roster.lastApplied, m_roster.selected);
+    }
+    m_participants = 0;
+    for (int m = 0; m < Workers(); ++m)
+    {
+        if (Selected(m))
+        {
+            ++m_participants;
+            ++m_timesSelected[static_cast<size_t>(m)];
+        }
+    }
     MessageHeader h;
     h.round = m_round;
     h.sender = kServerSender;
     h.format = m_modelValues;
-    m_codec->EncodeDownlink(h, m_lastApplied, m_x, m_modelMessage);
+    m_codec->EncodeDownlink(h, m_roster, m_x, m_modelMessage);
     return m_modelMessage;
 }
 
@@ -52,7 +66,7 @@ Server::OnUplink(const uint8_t* data, size_t size)
         return false;
     }
     if (h.type == MessageType::kModel || h.type == MessageType::kModelDelta || h.round != m_round || h.sender >= m_received.size() ||
-        m_has[h.sender] || h.dimension != static_cast<uint32_t>(m_x.size()))
+        m_has[h.sender] || !m_roster.Selects(h.sender) || h.dimension != static_cast<uint32_t>(m_x.size()))
     {
         return false;
     }
@@ -71,7 +85,7 @@ Server::OnUplink(const uint8_t* data, size_t size)
 int
 Server::EndRound()
 {
-    m_codec->BeginRound();
+    m_codec->BeginRound(m_participants);
     int applied = 0;
     for (size_t m = 0; m < m_received.size(); ++m)
     {
@@ -90,7 +104,7 @@ Server::EndRound()
                 ++m_rejected;
                 continue;
             }
-            m_lastApplied[m] = m_round;
+            m_roster.lastApplied[m] = m_round;
             ++applied;
         }
     }

@@ -3,6 +3,7 @@
 
 #include "codec/message.h"
 #include "method/method.h"
+#include "round/selection.h"
 
 #include <cstdint>
 #include <memory>
@@ -11,7 +12,8 @@
 namespace airgrad {
 
 /**
- * \brief The parameter server: broadcasts the model, keeps the updates that arrive in time, and
+ * \brief The parameter server: selects the round's participants (all workers without a Selection),
+ * broadcasts the model with the roster, keeps the updates that arrive in time, and
  * at the end of the round applies them in worker order (so the result does not depend on arrival
  * order) and lets the method step the model, followed by the proximal step of
  * R(x) = l1 ||x||_1 + (l2/2) ||x||^2 when either is > 0: x <- soft(x, step l1) / (1 + step l2).
@@ -23,12 +25,23 @@ class Server
     Server(Eigen::VectorXd x0, std::unique_ptr<ServerCodec> codec, double step, int workers,
            ValueFormat modelValues, double l1 = 0.0, double l2 = 0.0);
 
+    /// Client selection from the next round on (without one, every worker takes part).
+    void SetSelection(std::unique_ptr<Selection> selection) { m_selection = std::move(selection); }
+    /// The selection, where drivers report channels, batteries and eligibility (null: none).
+    Selection* GetSelection() const { return m_selection.get(); }
+
     /// Starts the next round (rounds count from 1) and returns its model message.
     const std::vector<uint8_t>& BeginRound();
 
+    /// Whether worker m takes part in the current round.
+    bool Selected(int m) const { return m_roster.Selects(static_cast<uint32_t>(m)); }
+    /// Workers taking part in the current round.
+    int Participants() const { return m_participants; }
+    /// Per worker, the rounds it was selected for so far.
+    const std::vector<long long>& TimesSelected() const { return m_timesSelected; }
     /**
      * \brief An uplink message arrived before the deadline. Returns false, keeping nothing, when it
-     * is corrupt, of another round, from an unknown worker, or a duplicate; or, counted as
+     * is corrupt, of another round, from an unknown or unselected worker, or a duplicate; or, counted as
      * rejected, when it is of a type this method cannot take.
      */
     bool OnUplink(const uint8_t* data, size_t size);
@@ -44,7 +57,7 @@ class Server
     int Workers() const { return static_cast<int>(m_received.size()); }
     const ServerCodec& Codec() const { return *m_codec; }
     /// Round of worker m's last applied update (0 = none).
-    uint32_t LastApplied(int m) const { return m_lastApplied[static_cast<size_t>(m)]; }
+    uint32_t LastApplied(int m) const { return m_roster.lastApplied[static_cast<size_t>(m)]; }
     /// Round of worker m's last update that arrived but could not be taken (0 = none).
     uint32_t LastRejected(int m) const { return m_lastRejected[static_cast<size_t>(m)]; }
     /// Updates rejected so far.
@@ -60,7 +73,10 @@ class Server
     std::vector<std::vector<uint8_t>> m_received; ///< per worker, this round's message bytes
     std::vector<MessageHeader> m_headers;         ///< per worker, its message's header (checked in OnUplink)
     std::vector<uint8_t> m_has;                   ///< per worker: an update was kept this round
-    std::vector<uint32_t> m_lastApplied;          ///< per worker: round of its last applied update
+    Roster m_roster;                              ///< last applied rounds and this round's selection
+    std::unique_ptr<Selection> m_selection;
+    int m_participants = 0;
+    std::vector<long long> m_timesSelected;
     std::vector<uint32_t> m_lastRejected;         ///< per worker: round of its last rejected update
     long long m_rejected = 0;
     std::vector<uint8_t> m_modelMessage;

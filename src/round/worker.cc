@@ -78,7 +78,7 @@ void
 Worker::OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update)
 {
     UpdateScratch& s = Scratch(m_shard.Dimension());
-    const MessageHeader h = m_codec->DecodeDownlink(data, size, m_lastApplied, s.model); // validates once
+    const MessageHeader h = m_codec->DecodeDownlink(data, size, m_roster, s.model); // validates once
     if (h.count <= m_id)
     {
         throw std::runtime_error("worker " + std::to_string(m_id) + ": model message for only " +
@@ -87,9 +87,16 @@ Worker::OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update)
     if (m_stagedRound != 0)
     {
         // Exact even after missed model messages: updates are applied only in their own round.
-        m_codec->Resolve(m_lastApplied[m_id] == m_stagedRound);
+        m_codec->Resolve(m_roster.lastApplied[m_id] == m_stagedRound);
+        m_stagedRound = 0;
     }
     m_lastSamples = 0;
+    if (!Selected())
+    {
+        m_exactRound = 0;
+        update.clear();
+        return;
+    }
     // A float64 model message carries the server's model bit for bit.
     const bool exact = h.type == MessageType::kModel && h.format == ValueFormat::kFloat64 && m_batch.empty() &&
                        m_options.localSteps == 1;

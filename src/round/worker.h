@@ -32,12 +32,15 @@ class Worker
            const WorkerOptions& options = WorkerOptions());
     /**
      * \brief Handles the model message of a round: settles the staged update with the
-     * last-applied rounds it carries, then writes this round's encoded update into `update`
-     * (left empty when the method sends nothing this round).
+     * last-applied rounds it carries, then, when the message selects this worker, writes this
+     * round's encoded update into `update` (left empty when the method sends nothing this round,
+     * and when the worker is not selected: it then computes nothing).
      * Throws std::runtime_error when the message is corrupt or not a model of this dimension.
      */
     void OnModel(const uint8_t* data, size_t size, std::vector<uint8_t>& update);
     uint32_t Id() const { return m_id; }
+    /// Whether the last model message selected this worker (it then computed an update).
+    bool Selected() const { return m_roster.Selects(m_id); }
     Eigen::Index Dimension() const { return m_shard.Dimension(); }
     long long Samples() const { return static_cast<long long>(m_shard.Samples()); }
     /// Samples the last update's gradients visited (what the compute time is charged for).
@@ -68,7 +71,7 @@ class Worker
     Eigen::VectorXd m_gradient; ///< kept only for an exact gradient (a metrics row reuses it)
     std::vector<Eigen::Index> m_permutation; ///< partially shuffled per batch (no O(n) reset)
     std::vector<Eigen::Index> m_batch;
-    std::vector<uint32_t> m_lastApplied;
+    Roster m_roster; ///< of the last model message
     uint32_t m_stagedRound = 0; ///< round of the unsettled update; 0 = none
     long long m_lastSamples = 0;
     long long m_computedSamples = 0;

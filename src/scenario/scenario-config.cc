@@ -2,6 +2,7 @@
 
 #include "method/method-factory.h"
 #include "problem/torch-problem.h"
+#include "round/selection.h"
 
 #include <sys/stat.h>
 
@@ -188,6 +189,29 @@ MethodNamesHelp()
         help += (help.empty() ? "" : " | ") + m.name;
     }
     return help + " (see 'airgrad list')";
+}
+
+/// The registered selection policies: what selection.policy accepts.
+std::vector<std::string>
+SelectionNames()
+{
+    std::vector<std::string> names;
+    for (const auto& [name, meaning] : SelectionPolicies())
+    {
+        names.push_back(name);
+    }
+    return names;
+}
+
+std::string
+SelectionHelp()
+{
+    std::string help;
+    for (const auto& [name, meaning] : SelectionPolicies())
+    {
+        help += (help.empty() ? "" : " | ") + name + " (" + meaning + ")";
+    }
+    return help;
 }
 
 constexpr double kInf = HUGE_VAL;
@@ -807,6 +831,50 @@ Rules()
                  c.speedFactors = ParseRealList(k, v, 1e-3, 1e3);
              }
          }},
+        {{"energy.battery_j", "", "J",
+          "wifi, link: each worker's battery on its ns-3 energy source (radio and processor draw from it): "
+          "empty = unlimited, one value for all, network.workers values, or uniform:LO:HI (drawn per "
+          "worker from the seed); a worker whose battery runs out stops for good (workers.csv status "
+          "depleted) and is never selected again"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.batteryJ.clear();
+             c.batteryLoJ = c.batteryHiJ = 0.0;
+             if (v.rfind("uniform:", 0) == 0)
+             {
+                 const size_t colon = v.find(':', 8);
+                 if (colon == std::string::npos)
+                 {
+                     Reject(k, v, "uniform:LO:HI with 0 < LO <= HI");
+                 }
+                 c.batteryLoJ = ParseReal(k, v.substr(8, colon - 8), 0.0, false, 1e5, true);
+                 c.batteryHiJ = ParseReal(k, v.substr(colon + 1), c.batteryLoJ, true, 1e5, true);
+             }
+             else if (!v.empty())
+             {
+                 c.batteryJ = ParseRealList(k, v, 1e-6, 1e5);
+             }
+         }},
+        {{"selection.policy", "all", "",
+          "client selection: which workers the server schedules each round (the others neither compute "
+          "nor transmit): " + SelectionHelp()},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.selectionPolicy = ParseChoice(k, v, SelectionNames());
+         }},
+        {{"selection.per_round", "all", "workers",
+          "participants per round: a count K >= 1, a fraction in (0, 1) of network.workers (rounded, at "
+          "least 1), or all; fewer when fewer are eligible"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             if (v == "all")
+             {
+                 c.selectionPerRound = 0.0;
+                 return;
+             }
+             c.selectionPerRound = ParseReal(k, v, 0.0, false, 1000.0, true);
+             if (c.selectionPerRound > 1.0 && c.selectionPerRound != std::floor(c.selectionPerRound))
+             {
+                 Reject(k, v, "all, a whole count >= 1, or a fraction in (0, 1)");
+             }
+         }},
     };
     return rules;
 }
@@ -1050,6 +1118,41 @@ ResolveScenario(const ScenarioValues& values)
         Reject("network.downlink", "broadcast",
                "unicast with method.downlink = compressed (a worker that missed a compressed update "
                "cannot resynchronise; method.downlink = model can)");
+    }
+    if (c.selectionPolicy == "all" && c.selectionPerRound > 0.0)
+    {
+        Reject("selection.per_round", values.at("selection.per_round"), "all with selection.policy = all");
+    }
+    if (c.selectionPerRound >= 1.0 && c.selectionPerRound > c.workers)
+    {
+        Reject("selection.per_round", values.at("selection.per_round"),
+               "all, a fraction, or a count of at most network.workers = " + std::to_string(c.workers));
+    }
+    const bool batteries = !c.batteryJ.empty() || c.batteryLoJ > 0.0;
+    if (batteries && c.networkKind == "ideal")
+    {
+        Reject("energy.battery_j", values.at("energy.battery_j"),
+               "empty with network.kind = ideal (the ideal link spends no energy)");
+    }
+    if (c.batteryJ.size() > 1 && c.batteryJ.size() != static_cast<size_t>(c.workers))
+    {
+        Reject("energy.battery_j", values.at("energy.battery_j"),
+               "empty, one value, uniform:LO:HI, or network.workers = " + std::to_string(c.workers) + " values");
+    }
+    if (c.selectionPolicy == "energy" && !batteries)
+    {
+        Reject("selection.policy", "energy", "another policy unless energy.battery_j gives the workers batteries");
+    }
+    if (c.selectionPolicy == "best-channel" && c.networkKind == "ideal")
+    {
+        Reject("selection.policy", "best-channel", "a policy that needs no channel with network.kind = ideal");
+    }
+    if (c.selectionPolicy != "all" && (c.method.name == "cd-adam" || c.method.name == "amsgrad") &&
+        c.method.downlink == "compressed")
+    {
+        Reject("selection.policy", c.selectionPolicy,
+               "all with method.downlink = compressed (an unselected worker misses the compressed model "
+               "update and cannot resynchronise; method.downlink = model can)");
     }
     if (!c.speedFactors.empty() && c.speedFactors.size() != static_cast<size_t>(c.workers))
     {

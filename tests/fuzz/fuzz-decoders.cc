@@ -57,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     {
         // Fixed-size payloads: ReadHeader has checked that the bytes hold every value.
         Eigen::VectorXd values(h.dimension);
-        std::vector<uint32_t> lastApplied;
+        Roster roster;
         try
         {
             if (h.type == MessageType::kDense)
@@ -66,7 +66,7 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
             }
             else
             {
-                DecodeModel(data, size, lastApplied, values);
+                DecodeModel(data, size, roster, values);
             }
         }
         catch (const std::runtime_error&)
@@ -78,7 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         Eigen::VectorXd coefficients;
         const uint8_t* inner = nullptr;
         size_t innerSize = 0;
-        std::vector<uint32_t> lastApplied;
+        Roster roster;
         if (h.type == MessageType::kPredicted)
         {
             DecodePredicted(data, size, coefficients, inner, innerSize);
@@ -87,7 +87,7 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         }
         else if (h.type == MessageType::kModelDelta)
         {
-            DecodeModelDelta(data, size, lastApplied, inner, innerSize);
+            DecodeModelDelta(data, size, roster, inner, innerSize);
         }
         if (innerSize > 0)
         {

@@ -65,7 +65,11 @@ main(int argc, char** argv)
         h.format = f;
         EncodeDense(h, v, m);
         Seed("decoders", 9, m);
-        EncodeModel(h, {1, 2, 3}, v, m);
+        Roster roster{{1, 2, 3}, {}};
+        EncodeModel(h, roster, v, m);
+        Seed("decoders", 9, m);
+        roster.selected = {0, 1, 1};
+        EncodeModel(h, roster, v, m);
         Seed("decoders", 9, m);
     }
     h.format = ValueFormat::kFloat32;
@@ -88,7 +92,7 @@ main(int argc, char** argv)
     EncodeDense(h, v, inner);
     EncodePredicted(h, Eigen::Vector2d(0.5, 0.25), inner, m);
     Seed("decoders", 9, m);
-    EncodeModelDelta(h, {1, 2}, inner, m);
+    EncodeModelDelta(h, Roster{{1, 2}, {1, 0}}, inner, m);
     Seed("decoders", 9, m);
 
     // Codecs: each method's real uplink and its server's model message, for that method.

@@ -19,6 +19,7 @@
 #include "round-tracker.h"
 #include "wifi-station-tracer.h"
 #include "wifi-topology-helper.h"
+#include "wifi-uplink-snr.h"
 #include "wifi-warm-up.h"
 
 // The learning core: experiments and the CSV writers a program hands its rows to.

@@ -1,0 +1,277 @@
+#include "round/experiment.h"
+#include "round/round-engine.h"
+#include "round/selection.h"
+#include "scenario/scenario-config.h"
+#include "test-util.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace airgrad {
+namespace {
+
+/// The participants of one round as worker numbers.
+std::vector<uint32_t>
+Chosen(Selection& s, uint32_t round, const std::vector<uint32_t>& lastApplied)
+{
+    std::vector<uint8_t> flags;
+    s.Select(round, lastApplied, flags);
+    std::vector<uint32_t> out;
+    for (uint32_t m = 0; m < flags.size(); ++m)
+    {
+        if (flags[m])
+        {
+            out.push_back(m);
+        }
+    }
+    return out;
+}
+
+Selection
+Make(const std::string& policy, int workers, int perRound)
+{
+    return Selection(CreateSelectionPolicy(policy), policy == "all", workers, perRound, 42);
+}
+
+using List = std::vector<uint32_t>;
+
+TEST(Selection, AllSendsNoFlagsUntilAWorkerIsIneligible)
+{
+    Selection s = Make("all", 4, 4);
+    std::vector<uint8_t> flags = {9};
+    s.Select(1, List(4, 0), flags);
+    EXPECT_TRUE(flags.empty()); // the model message then carries no selection: bytes as without one
+    s.SetEligible(2, false);
+    EXPECT_EQ(Chosen(s, 2, List(4, 0)), (List{0, 1, 3}));
+}
+
+TEST(Selection, RoundRobinCyclesOverTheEligibleByNumber)
+{
+    Selection s = Make("round-robin", 5, 2);
+    s.SetEligible(2, false);
+    EXPECT_EQ(Chosen(s, 1, List(5, 0)), (List{0, 1}));
+    EXPECT_EQ(Chosen(s, 2, List(5, 0)), (List{3, 4}));
+    EXPECT_EQ(Chosen(s, 3, List(5, 0)), (List{0, 1}));
+    s.SetEligible(2, true);
+    EXPECT_EQ(Chosen(s, 4, List(5, 0)), (List{2, 3}));
+    EXPECT_EQ(Chosen(s, 5, List(5, 0)), (List{0, 4}));
+}
+
+TEST(Selection, BestChannelTakesTheUnheardFirstThenTheHighestSnr)
+{
+    Selection s = Make("best-channel", 5, 2);
+    s.SetChannelDb(1, 10.0);
+    s.SetChannelDb(2, 30.0);
+    s.SetChannelDb(3, 20.0);
+    s.SetChannelDb(4, 30.0);
+    EXPECT_EQ(Chosen(s, 1, List(5, 0)), (List{0, 2})); // 0 never heard; 2 ties 4 and is lower
+    s.SetChannelDb(0, 5.0);
+    EXPECT_EQ(Chosen(s, 2, List(5, 0)), (List{2, 4}));
+    s.SetEligible(4, false);
+    EXPECT_EQ(Chosen(s, 3, List(5, 0)), (List{2, 3}));
+}
+
+TEST(Selection, AgeTakesTheOldestLastAppliedUpdate)
+{
+    Selection s = Make("age", 4, 2);
+    EXPECT_EQ(Chosen(s, 6, List{5, 1, 3, 1}), (List{1, 3}));
+    EXPECT_EQ(Chosen(s, 7, List{5, 6, 3, 6}), (List{0, 2}));
+}
+
+TEST(Selection, EnergyTakesTheMostBatteryLeft)
+{
+    Selection s = Make("energy", 4, 2);
+    for (uint32_t m = 0; m < 4; ++m)
+    {
+        s.SetBatteryJ(m, std::vector<double>{1.0, 5.0, 3.0, 5.0}[m]);
+    }
+    EXPECT_EQ(Chosen(s, 1, List(4, 0)), (List{1, 3}));
+    s.SetEligible(3, false);
+    EXPECT_EQ(Chosen(s, 2, List(4, 0)), (List{1, 2}));
+    s.SetEligible(1, false);
+    s.SetEligible(2, false);
+    EXPECT_EQ(Chosen(s, 3, List(4, 0)), (List{0})); // fewer eligible than asked for: all of them
+}
+
+TEST(Selection, RandomIsUniformWithoutReplacementOverTheEligible)
+{
+    // Seeded Monte Carlo: 3 of the 7 eligible (of 8) per round; each is chosen 3/7 of the time.
+    Selection s = Make("random", 8, 3);
+    s.SetEligible(5, false);
+    const int rounds = 20000;
+    std::vector<int> counts(8, 0);
+    for (int r = 1; r <= rounds; ++r)
+    {
+        const List chosen = Chosen(s, static_cast<uint32_t>(r), List(8, 0));
+        ASSERT_EQ(chosen.size(), 3U);
+        for (uint32_t m : chosen)
+        {
+            ++counts[m];
+        }
+    }
+    EXPECT_EQ(counts[5], 0);
+    const double p = 3.0 / 7.0;
+    const double sd = std::sqrt(rounds * p * (1.0 - p));
+    for (int m = 0; m < 8; ++m)
+    {
+        if (m != 5)
+        {
+            EXPECT_NEAR(counts[m], rounds * p, 4.5 * sd) << "worker " << m;
+        }
+    }
+}
+
+TEST(Selection, JainIndexIsOneWhenEvenAndOneOverNForOne)
+{
+    EXPECT_DOUBLE_EQ(JainIndex({4, 4, 4, 4}), 1.0);
+    EXPECT_DOUBLE_EQ(JainIndex({8, 0, 0, 0}), 0.25);
+    EXPECT_DOUBLE_EQ(JainIndex({1, 3}), 16.0 / 20.0);
+}
+
+/// A user's policy, whole in this file: the highest-numbered eligible workers.
+class HighestNumbersPolicy : public SelectionPolicy
+{
+  public:
+    void Choose(uint32_t, const std::vector<WorkerStanding>&, const std::vector<uint32_t>& candidates,
+                size_t count, Rng&, std::vector<uint32_t>& chosen) override
+    {
+        chosen.assign(candidates.end() - static_cast<std::ptrdiff_t>(count), candidates.end());
+    }
+};
+
+/// A broken policy: chooses one worker twice.
+class TwicePolicy : public SelectionPolicy
+{
+  public:
+    void Choose(uint32_t, const std::vector<WorkerStanding>&, const std::vector<uint32_t>& candidates, size_t count,
+                Rng&, std::vector<uint32_t>& chosen) override
+    {
+        chosen.assign(count, candidates.front());
+    }
+};
+
+TEST(Selection, AUsersPolicyRegistersInOneFileAndRunsFromAScenario)
+{
+    RegisterSelectionPolicy("highest-numbers", "the highest-numbered eligible workers",
+                            [] { return std::make_unique<HighestNumbersPolicy>(); });
+    ScenarioValues v = {{"selection.policy", "highest-numbers"}, {"selection.per_round", "2"},
+                        {"network.workers", "5"}, {"problem.samples", "200"}, {"problem.features", "10"},
+                        {"run.rounds", "3"}, {"run.cache_dir", "none"}};
+    Experiment e(ResolveScenario(v).config);
+    Recorder rec;
+    RunIdeal(e, rec);
+    for (const auto& round : rec.workerRows)
+    {
+        for (uint32_t m = 0; m < 5; ++m)
+        {
+            EXPECT_EQ(round[m].selected, m >= 3) << m;
+            EXPECT_EQ(round[m].status, m >= 3 ? "applied" : "unselected");
+        }
+    }
+    EXPECT_NE(ScenarioHelp().find("highest-numbers"), std::string::npos);
+
+    RegisterSelectionPolicy("twice", "broken", [] { return std::make_unique<TwicePolicy>(); });
+    Selection s(CreateSelectionPolicy("twice"), false, 4, 2, 1);
+    std::vector<uint8_t> flags;
+    EXPECT_THROW(s.Select(1, List(4, 0), flags), std::logic_error);
+}
+
+TEST(Selection, ScenarioKeysAreCheckedAgainstEachOther)
+{
+    auto error = [](ScenarioValues v) {
+        try
+        {
+            ResolveScenario(v);
+        }
+        catch (const std::invalid_argument& e)
+        {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    EXPECT_NE(error({{"selection.policy", "fastest"}}).find("selection.policy"), std::string::npos);
+    EXPECT_NE(error({{"selection.policy", "fastest"}}).find("best-channel"), std::string::npos);
+    EXPECT_NE(error({{"selection.per_round", "3"}}).find("all with selection.policy = all"), std::string::npos);
+    EXPECT_NE(error({{"selection.policy", "random"}, {"selection.per_round", "2.5"}}).find("whole count"),
+              std::string::npos);
+    EXPECT_NE(error({{"selection.policy", "random"}, {"selection.per_round", "11"}}).find("at most network.workers"),
+              std::string::npos);
+    EXPECT_NE(error({{"selection.policy", "best-channel"}}).find("network.kind = ideal"), std::string::npos);
+    EXPECT_NE(error({{"selection.policy", "random"}, {"method.name", "cd-adam"}}).find("method.downlink"),
+              std::string::npos);
+    EXPECT_EQ(error({{"selection.policy", "random"}, {"selection.per_round", "0.25"}}), "");
+}
+
+ExperimentConfig
+TwentyWorkers(const std::string& policy)
+{
+    ExperimentConfig c = SmallConfig("gd", 20);
+    c.samples = 2000;
+    c.rounds = 30;
+    c.selectionPolicy = policy;
+    c.selectionPerRound = policy == "all" ? 0.0 : 5.0;
+    return c;
+}
+
+TEST(Selection, RandomFiveOfTwentyAppliesAtMostFiveAndSendsAQuarterOfTheBits)
+{
+    Recorder all;
+    Experiment everyone(TwentyWorkers("all"));
+    RunIdeal(everyone, all);
+    Recorder five;
+    Experiment some(TwentyWorkers("random"));
+    RunIdeal(some, five);
+    ASSERT_EQ(five.rows.size(), 31U);
+    for (size_t r = 1; r < five.rows.size(); ++r)
+    {
+        EXPECT_LE(five.rows[r].updatesApplied, 5) << r;
+        EXPECT_EQ(five.rows[r].workersSelected, 5) << r;
+        EXPECT_EQ(all.rows[r].workersSelected, 20) << r;
+        int selected = 0;
+        for (const WorkerRecord& w : five.workerRows[r - 1])
+        {
+            selected += w.selected;
+            if (!w.selected)
+            {
+                EXPECT_EQ(w.status, "unselected");
+                EXPECT_EQ(w.uplinkPayloadBits, 0U); // it sent nothing
+            }
+        }
+        EXPECT_EQ(selected, 5);
+    }
+    // GD's updates are all d values: the bits are exactly a quarter, up- and downlink.
+    EXPECT_EQ(4 * five.rows.back().network.uplinkPayloadBits, all.rows.back().network.uplinkPayloadBits);
+    // Each model message carries 20 selection bits (3 bytes) more than without a selection.
+    EXPECT_EQ(4 * (five.rows.back().network.downlinkPayloadBits - 30ULL * 5 * 24),
+              all.rows.back().network.downlinkPayloadBits);
+    EXPECT_LT(five.rows.back().lossGap, five.rows.front().lossGap);
+    // Unselected workers compute nothing.
+    EXPECT_EQ(4 * five.rows.back().computeSamples, all.rows.back().computeSamples);
+}
+
+TEST(Selection, EverySelectedWorkerWithAllPolicyIsBitIdenticalToNoSelection)
+{
+    // policy = all builds no Selection; a Selection of every worker must change nothing either.
+    ExperimentConfig c = TwentyWorkers("all");
+    c.method.name = "topk-ef";
+    c.method.kFraction = 0.1;
+    Recorder plain;
+    Experiment a(c);
+    RunIdeal(a, plain);
+    Experiment b(c);
+    b.GetServer().SetSelection(std::make_unique<Selection>(CreateSelectionPolicy("all"), true, 20, 20, 3));
+    Recorder selected;
+    RunIdeal(b, selected);
+    ASSERT_EQ(plain.rows.size(), selected.rows.size());
+    for (size_t r = 0; r < plain.rows.size(); ++r)
+    {
+        EXPECT_EQ(plain.rows[r].trainLoss, selected.rows[r].trainLoss);
+        EXPECT_EQ(plain.rows[r].network.uplinkPayloadBits, selected.rows[r].network.uplinkPayloadBits);
+        EXPECT_EQ(plain.rows[r].network.downlinkPayloadBits, selected.rows[r].network.downlinkPayloadBits);
+    }
+    EXPECT_EQ(a.GetServer().Model(), b.GetServer().Model());
+}
+
+} // namespace
+} // namespace airgrad

@@ -118,6 +118,31 @@ class Analysis(unittest.TestCase):
         self.assertEqual(len(lines), 2 + 8)  # header, rule, 8 points with seeds averaged
         self.assertIn("uplink bits to loss_gap <= 0.1", lines[0])
 
+    def test_selection_panels_from_a_real_battery_run(self):
+        # Two link runs of 4 workers, 2 chosen per round, batteries that run out: the figure is
+        # written, and the alive panel counts what workers.csv says.
+        runs = []
+        for policy in ("random", "energy"):
+            run = os.path.join(self.tmp.name, f"battery-{policy}")
+            r = subprocess.run([BINARY, "run", os.path.join(SOURCE, "scenarios", "quickstart.ini"), "--out", run,
+                                "--set", "network.kind=link", "--set", "network.workers=4", "--set", "run.rounds=30",
+                                "--set", f"selection.policy={policy}", "--set", "selection.per_round=2",
+                                "--set", "energy.battery_j=0.3,0.6,0.9,1.2", "--set", "run.cache_dir=none",
+                                "--set", "compute.seconds_per_sample=2e-4"],
+                               capture_output=True, text=True, timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            runs.append(run)
+        out = os.path.join(self.tmp.name, "selection.png")
+        self.written(script("plot_selection.py", *runs, "-o", out), out)
+        sys.path.insert(0, os.path.join(SOURCE, "analysis"))
+        import plot_selection
+        import pandas as pd
+        workers = pd.read_csv(os.path.join(runs[0], "workers.csv"))
+        last = workers["round"].max()
+        dead = (workers[workers["round"] == last]["status"] == "depleted").sum()
+        self.assertGreater(dead, 0)  # the 0.3 J battery runs out
+        self.assertEqual(plot_selection.alive(runs[0], [0, last])[-1], 4 - dead)
+
     def test_missing_columns_and_inputs_fail_clearly(self):
         r = script("plot_contention.py", self.sweep, "-o", os.path.join(self.tmp.name, "x.png"))
         self.assertNotEqual(r.returncode, 0)
@@ -127,7 +152,8 @@ class Analysis(unittest.TestCase):
         self.assertIn("nowhere not found", r.stderr)
         r = script("plot_convergence.py", self.tmp.name, "-o", "x.png")
         self.assertIn("not found", r.stderr)
-        for name in ("plot_convergence.py", "plot_heatmaps.py", "plot_contention.py", "table_bits.py"):
+        for name in ("plot_convergence.py", "plot_heatmaps.py", "plot_contention.py", "table_bits.py",
+                     "plot_selection.py"):
             r = script(name, "--help")
             self.assertEqual(r.returncode, 0, name)
             self.assertIn("example:", r.stdout)

@@ -167,3 +167,64 @@ TEST(NetworkSelection, EnergySelectionKeepsWorkersAliveLongerThanRandom)
 
 } // namespace
 } // namespace airgrad
+
+namespace airgrad {
+namespace {
+
+TEST(NetworkBuffered, ABufferOfEveryWorkerIsSyncBitForBit)
+{
+    for (const char* kind : {"link", "wifi"})
+    {
+        ExperimentConfig c = NetworkConfig(kind, 6);
+        c.method.name = "topk-ef";
+        c.method.kFraction = 0.1;
+        c.snrDb = {20.0};
+        const Recorder sync = RunOver(c);
+        c.mode = "buffered";
+        c.stalenessExponent = 0.5; // no update is stale: no weight below 1
+        const Recorder buffered = RunOver(c);
+        ASSERT_EQ(sync.rows.size(), buffered.rows.size()) << kind;
+        for (size_t r = 0; r < sync.rows.size(); ++r)
+        {
+            const RoundRecord& a = sync.rows[r];
+            const RoundRecord& b = buffered.rows[r];
+            EXPECT_EQ(a.trainLoss, b.trainLoss) << kind << " round " << r;
+            EXPECT_EQ(a.network.simTimeS, b.network.simTimeS) << kind << " round " << r;
+            EXPECT_EQ(a.network.uplinkPayloadBits, b.network.uplinkPayloadBits) << kind;
+            EXPECT_EQ(a.network.downlinkPayloadBits, b.network.downlinkPayloadBits) << kind;
+            EXPECT_EQ(a.network.energyJ, b.network.energyJ) << kind;
+            EXPECT_EQ(a.updatesApplied, b.updatesApplied) << kind;
+            EXPECT_EQ(b.meanStaleness, 0.0) << kind;
+        }
+    }
+}
+
+TEST(NetworkBuffered, ASmallerBufferMakesRoundsShorterWithStragglers)
+{
+    ExperimentConfig c = NetworkConfig("link", 10);
+    c.method.name = "topk-ef";
+    c.method.kFraction = 0.1;
+    c.snrDb = {25.0};
+    c.rounds = 30;
+    c.roundDeadlineS = 2.0;
+    c.secondsPerSample = 2e-4; // 20 ms per round at speed 1
+    c.speedSigma = 1.0;        // lognormal:1 stragglers
+    const Recorder sync = RunOver(c);
+    c.mode = "buffered";
+    c.buffer = 4;
+    const Recorder buffered = RunOver(c);
+    double staleness = 0.0;
+    for (size_t r = 1; r < buffered.rows.size(); ++r)
+    {
+        EXPECT_EQ(buffered.rows[r].updatesApplied, 4) << r;
+        staleness += buffered.rows[r].meanStaleness;
+    }
+    const double syncRound = sync.rows.back().network.simTimeS / c.rounds;
+    const double bufferedRound = buffered.rows.back().network.simTimeS / c.rounds;
+    EXPECT_LT(bufferedRound, 0.5 * syncRound) << "sync " << syncRound << " s, buffered " << bufferedRound << " s";
+    EXPECT_GT(staleness, 0.0); // the slow workers' updates arrive rounds late, and count
+    EXPECT_LT(buffered.rows.back().lossGap, buffered.rows.front().lossGap);
+}
+
+} // namespace
+} // namespace airgrad

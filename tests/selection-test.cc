@@ -192,7 +192,7 @@ TEST(Selection, ScenarioKeysAreCheckedAgainstEachOther)
     };
     EXPECT_NE(error({{"selection.policy", "fastest"}}).find("selection.policy"), std::string::npos);
     EXPECT_NE(error({{"selection.policy", "fastest"}}).find("best-channel"), std::string::npos);
-    EXPECT_NE(error({{"selection.per_round", "3"}}).find("all with selection.policy = all"), std::string::npos);
+    EXPECT_EQ(error({{"selection.per_round", "3"}}), ""); // policy all ignores it (a sweep may vary the policy)
     EXPECT_NE(error({{"selection.policy", "random"}, {"selection.per_round", "2.5"}}).find("whole count"),
               std::string::npos);
     EXPECT_NE(error({{"selection.policy", "random"}, {"selection.per_round", "11"}}).find("at most network.workers"),
@@ -271,6 +271,83 @@ TEST(Selection, EverySelectedWorkerWithAllPolicyIsBitIdenticalToNoSelection)
         EXPECT_EQ(plain.rows[r].network.downlinkPayloadBits, selected.rows[r].network.downlinkPayloadBits);
     }
     EXPECT_EQ(a.GetServer().Model(), b.GetServer().Model());
+}
+
+} // namespace
+} // namespace airgrad
+
+namespace airgrad {
+namespace {
+
+TEST(BufferedRounds, StaleUpdatesCountWithTheirWeightAndTheModelGoesToTheIdle)
+{
+    // Four GD workers, a buffer of 2, weight (1 + s)^-1. Round 1: workers 0 and 1 answer.
+    // Round 2 goes to them only; the round-1 updates of 2 and 3 then arrive 1 round stale.
+    ExperimentConfig c = SmallConfig("gd", 4);
+    c.modelValues = ValueFormat::kFloat64;
+    Experiment e(c);
+    Server& server = e.GetServer();
+    server.SetBuffered(2, 1.0);
+    std::vector<std::vector<uint8_t>> updates(4);
+    std::vector<uint8_t> model = server.BeginRound();
+    for (int m = 0; m < 4; ++m)
+    {
+        ASSERT_TRUE(server.Selected(m));
+        e.GetWorker(m).OnModel(model.data(), model.size(), updates[static_cast<size_t>(m)]);
+    }
+    ASSERT_TRUE(server.OnUplink(updates[0].data(), updates[0].size()));
+    ASSERT_TRUE(server.OnUplink(updates[1].data(), updates[1].size()));
+    EXPECT_EQ(server.EndRound(), 2);
+    EXPECT_EQ(server.LastStaleness(), 0);
+
+    model = server.BeginRound();
+    EXPECT_EQ(server.Participants(), 2);
+    EXPECT_TRUE(server.Selected(0) && server.Selected(1) && !server.Selected(2) && !server.Selected(3));
+    const Eigen::VectorXd before = server.Model();
+    ASSERT_TRUE(server.OnUplink(updates[2].data(), updates[2].size())); // computed at round 1's model
+    ASSERT_TRUE(server.OnUplink(updates[3].data(), updates[3].size()));
+    EXPECT_FALSE(server.OnUplink(updates[3].data(), updates[3].size())); // one per worker and round
+    EXPECT_EQ(server.EndRound(), 2);
+    EXPECT_EQ(server.LastStaleness(), 2);
+    EXPECT_EQ(server.LastApplied(2), 1U); // the round the worker staged it in: it settles it as applied
+    EXPECT_TRUE(server.AppliedLast(3) && !server.AppliedLast(0));
+
+    Eigen::VectorXd g2(c.features), g3(c.features);
+    DecodeDense(updates[2].data(), updates[2].size(), g2);
+    DecodeDense(updates[3].data(), updates[3].size(), g3);
+    const Eigen::VectorXd expected = before - e.Step() * ((0.5 * g2 + 0.5 * g3) / 2.0);
+    EXPECT_EQ(server.Model(), expected);
+
+    // A worker timed out gets the next model; an update of its old model is then refused.
+    server.TimeOut(0);
+    model = server.BeginRound();
+    EXPECT_TRUE(server.Selected(0) && !server.Selected(1) && server.Selected(2) && server.Selected(3));
+    EXPECT_FALSE(server.OnUplink(updates[0].data(), updates[0].size()));
+}
+
+TEST(BufferedRounds, MethodsWithSynchronousMirrorsAreRefused)
+{
+    for (const char* method : {"diana", "ef21", "gd-sec", "tpc", "lag", "cd-adam"})
+    {
+        Experiment e(SmallConfig(method, 3));
+        EXPECT_THROW(e.GetServer().SetBuffered(2, 0.0), std::invalid_argument) << method;
+        ScenarioValues v = {{"run.mode", "buffered"}, {"method.name", method}, {"network.kind", "link"}};
+        try
+        {
+            ResolveScenario(v);
+            ADD_FAILURE() << method << " accepted";
+        }
+        catch (const std::invalid_argument& error)
+        {
+            EXPECT_NE(std::string(error.what()).find("diana, ef21, gd-sec, tpc, lag, cd-adam"), std::string::npos);
+        }
+    }
+    EXPECT_THROW(ResolveScenario({{"run.mode", "buffered"}}), std::invalid_argument); // network.kind = ideal
+    EXPECT_THROW(ResolveScenario({{"run.buffer", "3"}}), std::invalid_argument);      // sync
+    EXPECT_THROW(ResolveScenario({{"run.mode", "buffered"}, {"network.kind", "link"}, {"run.buffer", "11"}}),
+                 std::invalid_argument);
+    EXPECT_NO_THROW(ResolveScenario({{"run.mode", "buffered"}, {"network.kind", "link"}, {"run.buffer", "4"},
+                                     {"run.staleness_weight", "poly:0.5"}, {"method.name", "topk-ef"}}));
 }
 
 } // namespace

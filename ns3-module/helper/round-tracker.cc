@@ -166,7 +166,8 @@ RoundTracker::OnRoundEnded(uint32_t round, uint32_t applied, uint32_t lost)
     OnWorkers(round);
     m_learningWallS = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count();
     if (const auto row = m_rows.EndRound(static_cast<int>(round), static_cast<int>(applied), static_cast<int>(lost),
-                                         m_experiment.GetServer().Participants()))
+                                         m_experiment.GetServer().Participants(),
+                                         m_experiment.GetServer().LastStaleness()))
     {
         m_observer.OnRound(m_experiment.Evaluate(static_cast<int>(round), c, *row));
     }
@@ -183,7 +184,7 @@ RoundTracker::OnWorkers(uint32_t round)
         ::airgrad::WorkerRecord& w = records[m];
         const WorkerApp& app = *m_apps[m];
         w.selected = server.Selected(static_cast<int>(m));
-        if (app.Depleted() && server.LastApplied(static_cast<int>(m)) != round)
+        if (app.Depleted() && !server.AppliedLast(static_cast<int>(m)))
         {
             w.status = "depleted";
             if (m_depletedRounds[m] == 0)
@@ -191,13 +192,17 @@ RoundTracker::OnWorkers(uint32_t round)
                 m_depletedRounds[m] = round;
             }
         }
+        else if (server.AppliedLast(static_cast<int>(m)))
+        {
+            w.status = "applied";
+        }
+        else if (server.Buffered())
+        {
+            w.status = "waiting"; // computing, sending, or timed out: its model may be of an earlier round
+        }
         else if (!w.selected)
         {
             w.status = "unselected";
-        }
-        else if (server.LastApplied(static_cast<int>(m)) == round)
-        {
-            w.status = "applied";
         }
         else if (server.LastRejected(static_cast<int>(m)) == round)
         {

@@ -96,6 +96,7 @@ ServerApp::Setup(::airgrad::Server* server, std::vector<Address> workers)
                      MessageReassembler(static_cast<uint32_t>(
                          ::airgrad::MaxMessageBytes(static_cast<uint32_t>(server->Model().size())))));
     m_streams = std::vector<MessageStream>(m_workers.size()); // never resized: streams call back into themselves
+    m_sentAt.assign(m_workers.size(), Time(0));
 }
 
 uint32_t
@@ -181,6 +182,7 @@ ServerApp::StartRound()
             if (m_streams[m].Connected() && m_server->Selected(static_cast<int>(m)))
             {
                 m_streams[m].Send(m_server->Round(), FragmentHeader::kServer, model);
+                m_sentAt[m] = Simulator::Now();
                 ++recipients;
             }
         }
@@ -200,14 +202,16 @@ ServerApp::StartRound()
             {
                 SendFragmented(m_socket, m_workers[m], m_server->Round(), FragmentHeader::kServer, model,
                                m_datagramBytes);
+                m_sentAt[m] = Simulator::Now();
                 ++recipients;
             }
         }
         m_modelSent(m_server->Round(), static_cast<uint32_t>(model.size()), recipients);
     }
-    // A round nobody takes part in (every worker depleted or unavailable) ends at once.
-    m_deadlineEvent = Simulator::Schedule(m_server->Participants() > 0 ? m_deadline : Time(0), &ServerApp::EndRound,
-                                          this);
+    // A synchronous round nobody takes part in (every worker depleted) ends at once; a buffered
+    // one waits for the updates still on their way.
+    const bool waits = m_server->Buffered() || m_server->Participants() > 0;
+    m_deadlineEvent = Simulator::Schedule(waits ? m_deadline : Time(0), &ServerApp::EndRound, this);
 }
 
 void
@@ -216,8 +220,23 @@ ServerApp::EndRound()
     Simulator::Cancel(m_deadlineEvent);
     const auto applied = static_cast<uint32_t>(m_server->EndRound());
     const uint32_t round = m_server->Round();
+    // Lost: of the selected workers, those not applied; buffered, those whose model is a
+    // deadline old with nothing applied (they get the next model).
+    uint32_t lost = static_cast<uint32_t>(m_server->Participants()) - applied;
+    if (m_server->Buffered())
+    {
+        lost = 0;
+        for (uint32_t m = 0; m < m_workers.size(); ++m)
+        {
+            if (!m_server->AppliedLast(static_cast<int>(m)) && Simulator::Now() - m_sentAt[m] >= m_deadline)
+            {
+                m_server->TimeOut(static_cast<int>(m));
+                ++lost;
+            }
+        }
+    }
     const auto participants = static_cast<uint32_t>(m_server->Participants());
-    m_roundEnded(round, applied, participants - applied);
+    m_roundEnded(round, applied, lost);
     NS_LOG_INFO("round " << round << " ended: " << applied << " of " << participants << " selected updates applied ("
                          << m_workers.size() << " workers)");
     if (round < m_rounds)
@@ -239,8 +258,7 @@ ServerApp::HandleRead(Ptr<Socket> socket)
     {
         FragmentHeader header;
         packet->RemoveHeader(header);
-        if (header.m_sender >= m_uplinks.size() || header.m_round != m_server->Round() ||
-            !m_deadlineEvent.IsRunning())
+        if (header.m_sender >= m_uplinks.size() || !Accepting(header.m_round))
         {
             continue; // unknown sender, or a straggler of a finished round
         }
@@ -267,15 +285,23 @@ void
 ServerApp::UpdateArrived(uint32_t round, const std::vector<uint8_t>& update)
 {
     NS_LOG_FUNCTION(this << round << update.size());
-    if (round != m_server->Round() || !m_deadlineEvent.IsRunning())
+    if (!Accepting(round))
     {
         return; // a straggler of a finished round
     }
-    if (m_server->OnUplink(update.data(), update.size()) &&
-        ++m_arrived == static_cast<uint32_t>(m_server->Participants()))
+    const int enough = m_server->Buffered() ? m_server->Buffer() : m_server->Participants();
+    if (m_server->OnUplink(update.data(), update.size()) && ++m_arrived == static_cast<uint32_t>(enough))
     {
         EndRound();
     }
+}
+
+bool
+ServerApp::Accepting(uint32_t round) const
+{
+    // Synchronous rounds take updates of the open round only; buffered ones of any model sent.
+    return m_deadlineEvent.IsRunning() &&
+           (m_server->Buffered() ? round >= 1 && round <= m_server->Round() : round == m_server->Round());
 }
 
 void

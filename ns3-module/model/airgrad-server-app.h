@@ -30,6 +30,8 @@ namespace airgrad
  * the core server's selection chose (unicast UDP fragments, or a message on each worker's TCP connection; a broadcast
  * reaches every worker, and the unselected only read the roster), keeps the updates that are complete before the
  * deadline, and ends the round when every selected one is in or the deadline passes; then the next round starts at once.
+ * In buffered rounds (::airgrad::Server::SetBuffered) a round ends once the buffer is full, takes updates of any model
+ * it sent, and times out the workers whose model is a deadline old.
  * Round 1 begins when the application starts (UDP) or once every worker has connected (TCP):
  * start the workers no later than the server. AirgradHelper installs it.
  */
@@ -66,6 +68,8 @@ class ServerApp : public Application
     void EndRound();
     void HandleRead(Ptr<Socket> socket);
     void HandleAccept(Ptr<Socket> socket, const Address& from);
+    /// Whether an update of `round`'s model is still taken.
+    bool Accepting(uint32_t round) const;
     /// A whole update of `round` arrived (the message names its sender).
     void UpdateArrived(uint32_t round, const std::vector<uint8_t>& update);
 
@@ -86,6 +90,7 @@ class ServerApp : public Application
     std::vector<MessageReassembler> m_uplinks; ///< per worker
     std::vector<uint8_t> m_chunk;              ///< scratch: one fragment's data
     uint32_t m_arrived = 0;
+    std::vector<Time> m_sentAt; ///< per worker: when its last model was sent
     TracedCallback<uint32_t> m_roundStarted;
     TracedCallback<uint32_t, uint32_t, uint32_t> m_modelSent;
     TracedCallback<uint32_t, uint32_t, uint32_t> m_roundEnded;

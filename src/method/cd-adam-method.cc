@@ -202,7 +202,7 @@ CdAdamServerCodec::BeginRound(int participants)
 }
 
 void
-CdAdamServerCodec::Accept(uint32_t worker, const CheckedMessage& message)
+CdAdamServerCodec::Accept(uint32_t worker, const CheckedMessage& message, double)
 {
     DecodeCompressed(message, m_roundSum.size(), m_decoded);
     m_decoded.AddTo(m_roundSum);

@@ -96,7 +96,7 @@ class CdAdamServerCodec : public ServerCodec
   public:
     CdAdamServerCodec(const CdAdamOptions& options, Eigen::Index dim, int workers);
     void BeginRound(int participants) override;
-    void Accept(uint32_t worker, const CheckedMessage& message) override;
+    void Accept(uint32_t worker, const CheckedMessage& message, double weight) override;
     void Step(Eigen::Ref<Eigen::VectorXd> x) override;
     void EncodeDownlink(const MessageHeader& header,
                         const Roster& roster,

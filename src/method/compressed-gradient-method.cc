@@ -182,10 +182,10 @@ CompressedGradientServerCodec::BeginRound(int participants)
 }
 
 void
-CompressedGradientServerCodec::Accept(uint32_t /*worker*/, const CheckedMessage& message)
+CompressedGradientServerCodec::Accept(uint32_t /*worker*/, const CheckedMessage& message, double weight)
 {
     DecodeCompressed(message, m_sum.size(), m_decoded);
-    m_decoded.AddTo(m_sum);
+    m_decoded.AddTo(m_sum, weight);
     ++m_accepted;
 }
 

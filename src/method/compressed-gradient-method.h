@@ -98,7 +98,9 @@ class CompressedGradientServerCodec : public DirectionServerCodec
   public:
     CompressedGradientServerCodec(Eigen::Index dim, double step, int workers, bool divideByWorkers);
     void BeginRound(int participants) override;
-    void Accept(uint32_t worker, const CheckedMessage& message) override;
+    void Accept(uint32_t worker, const CheckedMessage& message, double weight) override;
+    /// No per-worker mirror: an update of an older model is taken like any other.
+    bool SupportsBuffered() const override { return true; }
     void Direction(Eigen::Ref<Eigen::VectorXd> out) override;
 
   private:

@@ -23,7 +23,7 @@ DianaServerCodec::BeginRound(int)
 }
 
 void
-DianaServerCodec::Accept(uint32_t worker, const CheckedMessage& message)
+DianaServerCodec::Accept(uint32_t worker, const CheckedMessage& message, double)
 {
     DecodeCompressed(message, m_roundSum.size(), m_decoded);
     m_decoded.AddTo(m_roundSum);

@@ -17,7 +17,7 @@ class DianaServerCodec : public ServerCodec
   public:
     DianaServerCodec(Eigen::Index dim, double step, int workers, double alpha, double momentum);
     void BeginRound(int participants) override; ///< the shifts of all M average, as for a lost update
-    void Accept(uint32_t worker, const CheckedMessage& message) override;
+    void Accept(uint32_t worker, const CheckedMessage& message, double weight) override;
     void Step(Eigen::Ref<Eigen::VectorXd> x) override;
     std::vector<const Eigen::VectorXd*> Mirrored(uint32_t worker) const override
     {

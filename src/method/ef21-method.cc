@@ -47,7 +47,7 @@ Ef21ServerCodec::Ef21ServerCodec(Eigen::Index dim, double step, int workers)
 }
 
 void
-Ef21ServerCodec::Accept(uint32_t worker, const CheckedMessage& message)
+Ef21ServerCodec::Accept(uint32_t worker, const CheckedMessage& message, double)
 {
     DecodeCompressed(message, m_sum.size(), m_decoded);
     m_decoded.AddTo(m_estimates[worker]);

@@ -41,7 +41,7 @@ class Ef21ServerCodec : public DirectionServerCodec
   public:
     Ef21ServerCodec(Eigen::Index dim, double step, int workers);
     void BeginRound(int) override {}
-    void Accept(uint32_t worker, const CheckedMessage& message) override;
+    void Accept(uint32_t worker, const CheckedMessage& message, double weight) override;
     void Direction(Eigen::Ref<Eigen::VectorXd> out) override;
     std::vector<const Eigen::VectorXd*> Mirrored(uint32_t worker) const override
     {

@@ -102,7 +102,7 @@ GdSecServerCodec::GdSecServerCodec(Eigen::Index dim, double step, int workers, d
 }
 
 void
-GdSecServerCodec::Accept(uint32_t worker, const CheckedMessage& message)
+GdSecServerCodec::Accept(uint32_t worker, const CheckedMessage& message, double)
 {
     DecodeCompressed(message, m_sum.size(), m_decoded);
     Eigen::VectorXd& h = m_references[worker];

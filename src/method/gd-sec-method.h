@@ -57,7 +57,7 @@ class GdSecServerCodec : public DirectionServerCodec
   public:
     GdSecServerCodec(Eigen::Index dim, double step, int workers, double beta);
     void BeginRound(int) override {}
-    void Accept(uint32_t worker, const CheckedMessage& message) override;
+    void Accept(uint32_t worker, const CheckedMessage& message, double weight) override;
     void Direction(Eigen::Ref<Eigen::VectorXd> out) override;
     std::vector<const Eigen::VectorXd*> Mirrored(uint32_t worker) const override
     {

@@ -72,7 +72,7 @@ LagServerCodec::LagServerCodec(Eigen::Index dim, double step, int workers)
 }
 
 void
-LagServerCodec::Accept(uint32_t worker, const CheckedMessage& message)
+LagServerCodec::Accept(uint32_t worker, const CheckedMessage& message, double)
 {
     DecodeCompressed(message, m_sum.size(), m_decoded);
     if (m_decoded.kind != CompressedVector::Kind::kDense)

@@ -59,10 +59,14 @@ class ServerCodec
     virtual void BeginRound(int participants) = 0;
     /**
      * \brief An applied update; called in increasing worker order so sums are order-independent.
+     * `weight` is 1 but in buffered rounds (SupportsBuffered), where a stale update counts less.
      * Throws std::runtime_error, having changed nothing, when the message does not decode
      * (every codec decodes before it touches its state).
      */
-    virtual void Accept(uint32_t worker, const CheckedMessage& message) = 0;
+    virtual void Accept(uint32_t worker, const CheckedMessage& message, double weight) = 0;
+    /// Whether updates computed at older models may be applied (buffered rounds): false for
+    /// methods whose mirrored state assumes every update is of the current round.
+    virtual bool SupportsBuffered() const { return false; }
     /// Whether updates of this message type can be Accepted (a compressed vector by default).
     virtual bool AcceptsType(MessageType type) const
     {

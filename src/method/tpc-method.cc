@@ -189,7 +189,7 @@ TpcServerCodec::TpcServerCodec(Eigen::Index dim, double step, int workers, int o
 }
 
 void
-TpcServerCodec::Accept(uint32_t worker, const CheckedMessage& message)
+TpcServerCodec::Accept(uint32_t worker, const CheckedMessage& message, double)
 {
     Reconstruct(m_histories[worker], message, m_coefficients, m_decoded, m_estimate);
     m_histories[worker].Push(m_estimate);

@@ -93,7 +93,7 @@ class TpcServerCodec : public DirectionServerCodec
   public:
     TpcServerCodec(Eigen::Index dim, double step, int workers, int order);
     void BeginRound(int) override {}
-    void Accept(uint32_t worker, const CheckedMessage& message) override;
+    void Accept(uint32_t worker, const CheckedMessage& message, double weight) override;
     bool AcceptsType(MessageType type) const override { return type == MessageType::kPredicted; }
     void Direction(Eigen::Ref<Eigen::VectorXd> out) override;
     std::vector<const Eigen::VectorXd*> Mirrored(uint32_t worker) const override;

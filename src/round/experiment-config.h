@@ -23,6 +23,9 @@ struct ExperimentConfig
     int threads = 1;   ///< ideal driver: workers computed in parallel (results bit-identical)
     int evalEvery = 1; ///< a metrics row every this many rounds (and the last)
     std::string cacheDir = "results/.cache"; ///< where f* and L are cached; "none": not cached
+    std::string mode = "sync";       ///< sync | buffered (a round ends once `buffer` updates are in)
+    int buffer = 0;                  ///< buffered: updates per round; 0 = network.workers
+    double stalenessExponent = 0.0;  ///< buffered: a s-round-old update weighs (1 + s)^-this; 0 = none
     // [problem]
     std::string problemType = "logistic"; ///< least-squares | lasso | logistic | softmax | mlp | torch
     std::string dataset = "synthetic";    ///< synthetic | fashion-mnist | libsvm | csv

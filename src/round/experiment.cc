@@ -386,6 +386,10 @@ Experiment::Experiment(const ExperimentConfig& config)
         m_batteriesJ = config.batteryJ.size() == 1 ? std::vector<double>(static_cast<size_t>(config.workers), config.batteryJ[0])
                                                    : config.batteryJ;
     }
+    if (config.mode == "buffered")
+    {
+        m_server->SetBuffered(config.buffer > 0 ? config.buffer : config.workers, config.stalenessExponent);
+    }
     // Batteries need a selection even for policy = all: a depleted worker is no longer chosen.
     if (config.selectionPolicy != "all" || !m_batteriesJ.empty())
     {
@@ -454,6 +458,7 @@ Experiment::Evaluate(int round, const NetworkCounters& network, const RowCounter
     r.updatesApplied = updates.applied;
     r.updatesLost = updates.lost;
     r.workersSelected = updates.selected;
+    r.meanStaleness = updates.applied > 0 ? static_cast<double>(updates.staleness) / updates.applied : 0.0;
     for (const auto& w : m_workers)
     {
         r.computeSamples += w->ComputedSamples();

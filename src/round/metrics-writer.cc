@@ -50,7 +50,7 @@ MetricsColumns()
         "grad_norm_sq",   "test_accuracy",       "uplink_payload_bits", "downlink_payload_bits",
         "uplink_air_bytes", "airtime_s",         "energy_j",          "updates_applied",
         "updates_lost",   "compute_samples",     "compute_flops",     "radio_energy_j",
-        "compute_energy_j", "workers_selected"};
+        "compute_energy_j", "workers_selected", "mean_staleness"};
     return columns;
 }
 
@@ -100,7 +100,7 @@ CsvMetricsWriter::OnRound(const RoundRecord& r)
           << FormatNumber(n.airtimeS) << ',' << FormatNumber(n.energyJ) << ',' << r.updatesApplied
           << ',' << r.updatesLost << ',' << r.computeSamples << ',' << FormatNumber(r.computeFlops) << ','
           << FormatNumber(n.radioEnergyJ) << ',' << FormatNumber(n.computeEnergyJ) << ',' << r.workersSelected
-          << '\n';
+          << ',' << FormatNumber(r.meanStaleness) << '\n';
     m_out.flush(); // a watcher sees each round as it ends
 }
 

@@ -33,6 +33,7 @@ struct RoundRecord
     int updatesApplied = 0; ///< since the previous row
     int updatesLost = 0;    ///< since the previous row: of the selected, lost or later than the deadline
     int workersSelected = 0; ///< since the previous row: workers selected, summed over its rounds
+    double meanStaleness = 0.0; ///< since the previous row: rounds between an applied update's model and its round, mean
     long long computeSamples = 0; ///< cumulative: samples the workers' gradients visited
     double computeFlops = 0.0;    ///< cumulative: their floating-point operations
 };
@@ -42,7 +43,8 @@ struct WorkerRecord
 {
     /// applied | skipped (the method sent nothing) | missed-downlink (no model this round) |
     /// late (still computing at the deadline) | lost (sent, not received by the deadline) |
-    /// rejected (the server could not take it) | unselected (not chosen: computed and sent nothing)
+    /// rejected (the server could not take it) | unselected (not chosen: computed and sent nothing) |
+    /// depleted (its battery ran out) | waiting (buffered rounds: its update is not in yet)
     std::string status;
     bool selected = true; ///< chosen by the client selection for this round
     uint64_t uplinkPayloadBits = 0;
@@ -65,6 +67,7 @@ class RowCounter
         int applied = 0;
         int lost = 0;
         int selected = 0;
+        long long staleness = 0; ///< of the applied updates, summed
     };
     RowCounter(int rounds, int evalEvery)
         : m_rounds(rounds),
@@ -73,11 +76,12 @@ class RowCounter
     }
     /// Counts `round`'s updates and participants. When the round ends with a row, returns the
     /// counts since the previous row and counts afresh.
-    std::optional<Updates> EndRound(int round, int applied, int lost, int selected)
+    std::optional<Updates> EndRound(int round, int applied, int lost, int selected, long long staleness = 0)
     {
         m_since.applied += applied;
         m_since.lost += lost;
         m_since.selected += selected;
+        m_since.staleness += staleness;
         if (round % m_evalEvery != 0 && round != m_rounds)
         {
             return std::nullopt;

@@ -1,5 +1,7 @@
 #include "round/server.h"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <utility>
 
@@ -20,10 +22,45 @@ Server::Server(Eigen::VectorXd x0, std::unique_ptr<ServerCodec> codec, double st
 {
     m_roster.lastApplied.assign(static_cast<size_t>(workers), 0);
     m_timesSelected.assign(static_cast<size_t>(workers), 0);
+    m_applied.assign(static_cast<size_t>(workers), 0);
     if ((l1 > 0.0 || l2 > 0.0) && !m_codec->SupportsProx())
     {
         throw std::invalid_argument("problem.l1 > 0 and problem.l2_prox = true need a method with a "
                                     "proximal server step; cd-adam and amsgrad have none");
+    }
+}
+
+void
+Server::SetBuffered(int buffer, double stalenessExponent)
+{
+    if (!m_codec->SupportsBuffered())
+    {
+        throw std::invalid_argument("run.mode = buffered: this method's mirrored state assumes synchronous rounds");
+    }
+    m_buffer = buffer;
+    m_stalenessExponent = stalenessExponent;
+    m_sentRound.assign(m_received.size(), 0);
+    m_timedOut.assign(m_received.size(), 0);
+}
+
+void
+Server::SelectRecipients()
+{
+    // Round 1 goes to everyone; later rounds to the workers now idle: applied or timed out.
+    m_roster.selected.assign(m_received.size(), 0);
+    for (size_t m = 0; m < m_received.size(); ++m)
+    {
+        const bool eligible = !m_selection || m_selection->Standing(static_cast<uint32_t>(m)).eligible;
+        if (eligible && (m_round == 1 || m_applied[m] || m_timedOut[m]))
+        {
+            m_roster.selected[m] = 1;
+            m_sentRound[m] = m_round;
+        }
+    }
+    std::fill(m_timedOut.begin(), m_timedOut.end(), 0);
+    if (std::find(m_roster.selected.begin(), m_roster.selected.end(), 0) == m_roster.selected.end())
+    {
+        m_roster.selected.clear(); // everyone: the message carries no selection, as in synchronous rounds
     }
 }
 
@@ -32,7 +69,11 @@ Server::BeginRound()
 {
     ++m_round;
     std::fill(m_has.begin(), m_has.end(), 0);
-    if (m_selection)
+    if (Buffered())
+    {
+        SelectRecipients();
+    }
+    else if (m_selection)
     {
         m_selection->Select(m_round, m_roster.lastApplied, m_roster.selected);
     }
@@ -65,8 +106,14 @@ Server::OnUplink(const uint8_t* data, size_t size)
     {
         return false;
     }
-    if (h.type == MessageType::kModel || h.type == MessageType::kModelDelta || h.round != m_round || h.sender >= m_received.size() ||
-        m_has[h.sender] || !m_roster.Selects(h.sender) || h.dimension != static_cast<uint32_t>(m_x.size()))
+    if (h.type == MessageType::kModel || h.type == MessageType::kModelDelta || h.sender >= m_received.size() ||
+        m_has[h.sender] || h.dimension != static_cast<uint32_t>(m_x.size()))
+    {
+        return false;
+    }
+    // Synchronous: an update of this round from a selected worker. Buffered: of the last model
+    // sent to its worker, whichever round that was.
+    if (Buffered() ? h.round == 0 || h.round != m_sentRound[h.sender] : h.round != m_round || !m_roster.Selects(h.sender))
     {
         return false;
     }
@@ -85,17 +132,22 @@ Server::OnUplink(const uint8_t* data, size_t size)
 int
 Server::EndRound()
 {
-    m_codec->BeginRound(m_participants);
+    // A method that averages over everyone who computed divides by the buffer in buffered rounds.
+    m_codec->BeginRound(Buffered() ? m_buffer : m_participants);
     int applied = 0;
+    m_lastStaleness = 0;
+    std::fill(m_applied.begin(), m_applied.end(), 0);
     for (size_t m = 0; m < m_received.size(); ++m)
     {
         if (m_has[m])
         {
+            const uint32_t staleness = m_round - m_headers[m].round;
+            const double weight = staleness == 0 ? 1.0 : std::pow(1.0 + staleness, -m_stalenessExponent);
             try
             {
                 // Checked in OnUplink: the codec decodes without reading the header or CRC again.
                 m_codec->Accept(static_cast<uint32_t>(m),
-                                CheckedMessage{m_received[m].data(), m_received[m].size(), m_headers[m]});
+                                CheckedMessage{m_received[m].data(), m_received[m].size(), m_headers[m]}, weight);
             }
             catch (const std::runtime_error&)
             {
@@ -104,7 +156,9 @@ Server::EndRound()
                 ++m_rejected;
                 continue;
             }
-            m_roster.lastApplied[m] = m_round;
+            m_roster.lastApplied[m] = m_headers[m].round; // the round the worker staged it in
+            m_applied[m] = 1;
+            m_lastStaleness += staleness;
             ++applied;
         }
     }

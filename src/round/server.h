@@ -30,13 +30,32 @@ class Server
     /// The selection, where drivers report channels, batteries and eligibility (null: none).
     Selection* GetSelection() const { return m_selection.get(); }
 
+    /**
+     * \brief Buffered (semi-asynchronous, FedBuff-like) rounds: a round ends once `buffer`
+     * updates are in, whatever model each was computed at; an update computed `s` rounds ago
+     * counts with weight (1 + s)^-stalenessExponent. Its model goes only to the workers whose
+     * update it applied, those a driver timed out (TimeOut), and in round 1 to all. Throws
+     * std::invalid_argument for a method whose mirrored state assumes synchronous rounds.
+     */
+    void SetBuffered(int buffer, double stalenessExponent);
+    bool Buffered() const { return m_buffer > 0; }
+    /// The updates a buffered round waits for (0: synchronous rounds).
+    int Buffer() const { return m_buffer; }
+    /// Buffered rounds: worker m's last model is a deadline old with no update of it applied;
+    /// the next round's model goes to it (and an update of the old model is no longer taken).
+    void TimeOut(int m) { m_timedOut[static_cast<size_t>(m)] = 1; }
+
     /// Starts the next round (rounds count from 1) and returns its model message.
     const std::vector<uint8_t>& BeginRound();
 
-    /// Whether worker m takes part in the current round.
+    /// Whether worker m takes part in the current round (buffered: is sent its model).
     bool Selected(int m) const { return m_roster.Selects(static_cast<uint32_t>(m)); }
-    /// Workers taking part in the current round.
+    /// Workers taking part in the current round (buffered: sent its model).
     int Participants() const { return m_participants; }
+    /// Whether the last EndRound applied an update of worker m.
+    bool AppliedLast(int m) const { return m_applied[static_cast<size_t>(m)] != 0; }
+    /// The rounds by which the updates the last EndRound applied were stale, summed (0 in synchronous rounds).
+    long long LastStaleness() const { return m_lastStaleness; }
     /// Per worker, the rounds it was selected for so far.
     const std::vector<long long>& TimesSelected() const { return m_timesSelected; }
     /**
@@ -56,7 +75,8 @@ class Server
     uint32_t Steps() const { return m_steps; }
     int Workers() const { return static_cast<int>(m_received.size()); }
     const ServerCodec& Codec() const { return *m_codec; }
-    /// Round of worker m's last applied update (0 = none).
+    /// Round of the model at which worker m's last applied update was computed (0 = none; in
+    /// synchronous rounds the round that applied it).
     uint32_t LastApplied(int m) const { return m_roster.lastApplied[static_cast<size_t>(m)]; }
     /// Round of worker m's last update that arrived but could not be taken (0 = none).
     uint32_t LastRejected(int m) const { return m_lastRejected[static_cast<size_t>(m)]; }
@@ -64,6 +84,9 @@ class Server
     long long Rejected() const { return m_rejected; }
 
   private:
+    /// Buffered rounds: this round's recipients into the roster's selection.
+    void SelectRecipients();
+
     Eigen::VectorXd m_x;
     std::unique_ptr<ServerCodec> m_codec;
     double m_step;
@@ -77,6 +100,12 @@ class Server
     std::unique_ptr<Selection> m_selection;
     int m_participants = 0;
     std::vector<long long> m_timesSelected;
+    int m_buffer = 0;                   ///< buffered rounds: updates per round; 0 = synchronous
+    double m_stalenessExponent = 0.0;
+    std::vector<uint32_t> m_sentRound;  ///< buffered: per worker, the round of the last model sent to it
+    std::vector<uint8_t> m_timedOut;    ///< buffered: per worker, gets the next model though nothing was applied
+    std::vector<uint8_t> m_applied;     ///< per worker: the last EndRound applied its update
+    long long m_lastStaleness = 0;
     std::vector<uint32_t> m_lastRejected;         ///< per worker: round of its last rejected update
     long long m_rejected = 0;
     std::vector<uint8_t> m_modelMessage;

@@ -191,6 +191,52 @@ MethodNamesHelp()
     return help + " (see 'airgrad list')";
 }
 
+/// run.mode = buffered against the keys it cannot go with.
+void
+CheckBuffered(const ExperimentConfig& c, const ScenarioValues& values)
+{
+    auto set = [&](const std::string& key) { return values.count(key) ? values.at(key) : std::string(); };
+    if (c.mode != "buffered")
+    {
+        for (const char* key : {"run.buffer", "run.staleness_weight"})
+        {
+            if (!set(key).empty() && set(key) != (std::string(key) == "run.buffer" ? "all" : "none"))
+            {
+                Reject(key, set(key), std::string(key) == "run.buffer" ? "all with run.mode = sync" : "none with run.mode = sync");
+            }
+        }
+        return;
+    }
+    for (const char* name : {"diana", "ef21", "gd-sec", "tpc", "lag", "cd-adam", "amsgrad"})
+    {
+        if (c.method.name == name)
+        {
+            Reject("run.mode", "buffered",
+                   "sync with method.name = " + c.method.name +
+                       ": diana, ef21, gd-sec, tpc, lag, cd-adam and amsgrad mirror per-worker state that "
+                       "assumes every update is of the current round");
+        }
+    }
+    if (c.networkKind == "ideal")
+    {
+        Reject("run.mode", "buffered", "sync with network.kind = ideal (every update arrives at once: no order)");
+    }
+    if (c.downlink == "broadcast")
+    {
+        Reject("run.mode", "buffered",
+               "sync with network.downlink = broadcast (a buffered round's model is for the idle workers only)");
+    }
+    if (c.selectionPolicy != "all")
+    {
+        Reject("selection.policy", c.selectionPolicy, "all with run.mode = buffered (the idle workers take part)");
+    }
+    if (c.buffer > c.workers)
+    {
+        Reject("run.buffer", std::to_string(c.buffer),
+               "all or 1 .. network.workers = " + std::to_string(c.workers));
+    }
+}
+
 /// The registered selection policies: what selection.policy accepts.
 std::vector<std::string>
 SelectionNames()
@@ -267,6 +313,34 @@ Rules()
           "rounds and after the last; updates_applied and updates_lost then sum since the last row"},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) {
              c.evalEvery = static_cast<int>(ParseInt(k, v, 1, 100000000));
+         }},
+        {{"run.mode", "sync", "",
+          "sync (each round waits for every selected worker, or the deadline) | buffered (semi-"
+          "asynchronous, FedBuff-like: a round ends once run.buffer updates are in, whichever model "
+          "each was computed at; its model goes to the workers it applied and to those whose last "
+          "model is a deadline old); wifi and link, unicast downlink, selection.policy = all"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.mode = ParseChoice(k, v, {"sync", "buffered"});
+         }},
+        {{"run.buffer", "all", "updates",
+          "buffered: updates a round waits for, 1 .. network.workers, or all (= network.workers: "
+          "the same rounds as sync)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.buffer = v == "all" ? 0 : static_cast<int>(ParseInt(k, v, 1, 1000));
+         }},
+        {{"run.staleness_weight", "none", "",
+          "buffered: none (every update weighs 1) | poly:A (an update computed s rounds ago weighs "
+          "(1 + s)^-A, A > 0)"},
+         [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+             c.stalenessExponent = 0.0;
+             if (v.rfind("poly:", 0) == 0)
+             {
+                 c.stalenessExponent = ParseReal(k, v.substr(5), 0.0, false, 100.0, true);
+             }
+             else if (v != "none")
+             {
+                 Reject(k, v, "none | poly:A with A > 0");
+             }
          }},
         {{"problem.type", "logistic", "", ChoiceHelp("problem.type")},
          [](ExperimentConfig& c, const std::string& k, const std::string& v) { c.problemType = ParseChoice(k, v); }},
@@ -1119,15 +1193,12 @@ ResolveScenario(const ScenarioValues& values)
                "unicast with method.downlink = compressed (a worker that missed a compressed update "
                "cannot resynchronise; method.downlink = model can)");
     }
-    if (c.selectionPolicy == "all" && c.selectionPerRound > 0.0)
-    {
-        Reject("selection.per_round", values.at("selection.per_round"), "all with selection.policy = all");
-    }
     if (c.selectionPerRound >= 1.0 && c.selectionPerRound > c.workers)
     {
         Reject("selection.per_round", values.at("selection.per_round"),
                "all, a fraction, or a count of at most network.workers = " + std::to_string(c.workers));
     }
+    CheckBuffered(c, values);
     const bool batteries = !c.batteryJ.empty() || c.batteryLoJ > 0.0;
     if (batteries && c.networkKind == "ideal")
     {

@@ -228,3 +228,37 @@ TEST(NetworkBuffered, ASmallerBufferMakesRoundsShorterWithStragglers)
 
 } // namespace
 } // namespace airgrad
+
+#include <fstream>
+
+namespace airgrad {
+namespace {
+
+TEST(NetworkSelection, AWorkerIsChosenOnlyWithinItsAvailabilityWindows)
+{
+    ExperimentConfig c = NetworkConfig("link", 4);
+    c.snrDb = {25.0};
+    c.rounds = 20;
+    c.availabilityFile = ::testing::TempDir() + "availability.csv";
+    // worker 0 until 5 ms, worker 1 from 15 ms on; 2 and 3 always (a round takes about 1.5 ms)
+    std::ofstream(c.availabilityFile) << "worker,start_s,end_s\n0,0,0.005\n1,0.015,100\n";
+    const Recorder rec = RunOver(c);
+    int seen0 = 0, seen1 = 0;
+    for (size_t r = 0; r < rec.workerRows.size(); ++r)
+    {
+        const double start = rec.rows[r].network.simTimeS; // round r + 1 began when round r ended
+        const auto& w = rec.workerRows[r];
+        EXPECT_EQ(w[0].selected, start < 0.005) << "round " << r + 1 << " at " << start << " s";
+        EXPECT_EQ(w[1].selected, start >= 0.015) << "round " << r + 1 << " at " << start << " s";
+        EXPECT_TRUE(w[2].selected && w[3].selected);
+        EXPECT_EQ(w[0].status, w[0].selected ? "applied" : "unselected");
+        seen0 += w[0].selected;
+        seen1 += w[1].selected;
+    }
+    EXPECT_GT(seen0, 0);
+    EXPECT_GT(seen1, 0);
+    EXPECT_LT(seen0 + seen1, 2 * c.rounds);
+}
+
+} // namespace
+} // namespace airgrad

@@ -42,18 +42,18 @@ TEST(Selection, AllSendsNoFlagsUntilAWorkerIsIneligible)
     std::vector<uint8_t> flags = {9};
     s.Select(1, List(4, 0), flags);
     EXPECT_TRUE(flags.empty()); // the model message then carries no selection: bytes as without one
-    s.SetEligible(2, false);
+    s.SetAlive(2, false);
     EXPECT_EQ(Chosen(s, 2, List(4, 0)), (List{0, 1, 3}));
 }
 
 TEST(Selection, RoundRobinCyclesOverTheEligibleByNumber)
 {
     Selection s = Make("round-robin", 5, 2);
-    s.SetEligible(2, false);
+    s.SetAlive(2, false);
     EXPECT_EQ(Chosen(s, 1, List(5, 0)), (List{0, 1}));
     EXPECT_EQ(Chosen(s, 2, List(5, 0)), (List{3, 4}));
     EXPECT_EQ(Chosen(s, 3, List(5, 0)), (List{0, 1}));
-    s.SetEligible(2, true);
+    s.SetAlive(2, true);
     EXPECT_EQ(Chosen(s, 4, List(5, 0)), (List{2, 3}));
     EXPECT_EQ(Chosen(s, 5, List(5, 0)), (List{0, 4}));
 }
@@ -68,7 +68,7 @@ TEST(Selection, BestChannelTakesTheUnheardFirstThenTheHighestSnr)
     EXPECT_EQ(Chosen(s, 1, List(5, 0)), (List{0, 2})); // 0 never heard; 2 ties 4 and is lower
     s.SetChannelDb(0, 5.0);
     EXPECT_EQ(Chosen(s, 2, List(5, 0)), (List{2, 4}));
-    s.SetEligible(4, false);
+    s.SetAlive(4, false);
     EXPECT_EQ(Chosen(s, 3, List(5, 0)), (List{2, 3}));
 }
 
@@ -87,10 +87,10 @@ TEST(Selection, EnergyTakesTheMostBatteryLeft)
         s.SetBatteryJ(m, std::vector<double>{1.0, 5.0, 3.0, 5.0}[m]);
     }
     EXPECT_EQ(Chosen(s, 1, List(4, 0)), (List{1, 3}));
-    s.SetEligible(3, false);
+    s.SetAlive(3, false);
     EXPECT_EQ(Chosen(s, 2, List(4, 0)), (List{1, 2}));
-    s.SetEligible(1, false);
-    s.SetEligible(2, false);
+    s.SetAlive(1, false);
+    s.SetAlive(2, false);
     EXPECT_EQ(Chosen(s, 3, List(4, 0)), (List{0})); // fewer eligible than asked for: all of them
 }
 
@@ -98,7 +98,7 @@ TEST(Selection, RandomIsUniformWithoutReplacementOverTheEligible)
 {
     // Seeded Monte Carlo: 3 of the 7 eligible (of 8) per round; each is chosen 3/7 of the time.
     Selection s = Make("random", 8, 3);
-    s.SetEligible(5, false);
+    s.SetAlive(5, false);
     const int rounds = 20000;
     std::vector<int> counts(8, 0);
     for (int r = 1; r <= rounds; ++r)
@@ -348,6 +348,62 @@ TEST(BufferedRounds, MethodsWithSynchronousMirrorsAreRefused)
                  std::invalid_argument);
     EXPECT_NO_THROW(ResolveScenario({{"run.mode", "buffered"}, {"network.kind", "link"}, {"run.buffer", "4"},
                                      {"run.staleness_weight", "poly:0.5"}, {"method.name", "topk-ef"}}));
+}
+
+} // namespace
+} // namespace airgrad
+
+#include <cstdio>
+#include <fstream>
+
+namespace airgrad {
+namespace {
+
+std::string
+WriteFile(const std::string& name, const std::string& text)
+{
+    const std::string path = ::testing::TempDir() + name;
+    std::ofstream(path) << text;
+    return path;
+}
+
+TEST(Availability, WindowsAreReadAndCheckedLineByLine)
+{
+    const auto windows = LoadAvailability(WriteFile("avail-ok.csv", "worker,start_s,end_s\n2,0,1.5\n\n2,3,4\n0,1,2\n"), 3);
+    ASSERT_EQ(windows.size(), 3U);
+    const Availability a(windows, 3);
+    EXPECT_TRUE(a.Available(2, 0.0));
+    EXPECT_FALSE(a.Available(2, 1.5)); // the end is exclusive
+    EXPECT_TRUE(a.Available(2, 3.5));
+    EXPECT_FALSE(a.Available(0, 0.5));
+    EXPECT_TRUE(a.Available(1, 1e9)); // not listed: always
+    auto error = [](const std::string& text) {
+        try
+        {
+            LoadAvailability(WriteFile("avail-bad.csv", text), 3);
+        }
+        catch (const std::runtime_error& e)
+        {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    EXPECT_NE(error("worker,start,end\n").find("avail-bad.csv:1: the header must be worker,start_s,end_s"),
+              std::string::npos);
+    EXPECT_NE(error("worker,start_s,end_s\n3,0,1\n").find(":2: worker '3' is not a worker number 0 .. 2"),
+              std::string::npos);
+    EXPECT_NE(error("worker,start_s,end_s\n1.5,0,1\n").find("is not a worker number"), std::string::npos);
+    EXPECT_NE(error("worker,start_s,end_s\n0,2,1\n").find("0 <= start_s < end_s"), std::string::npos);
+    EXPECT_NE(error("worker,start_s,end_s\n0,x,1\n").find("start_s 'x' is not a finite number"), std::string::npos);
+    EXPECT_NE(error("worker,start_s,end_s\n0,1\n").find("2 cells"), std::string::npos);
+    EXPECT_NE(error("").find(":1:"), std::string::npos);
+    EXPECT_THROW(LoadAvailability("/nonexistent/avail.csv", 3), std::runtime_error);
+}
+
+TEST(Availability, TheScenarioKeyNeedsANetworkWithTime)
+{
+    EXPECT_THROW(ResolveScenario({{"energy.availability", "a.csv"}}), std::invalid_argument);
+    EXPECT_NO_THROW(ResolveScenario({{"energy.availability", "a.csv"}, {"network.kind", "link"}}));
 }
 
 } // namespace

@@ -9,6 +9,7 @@
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
+#include "ns3/simulator.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/udp-socket-factory.h"
 #include "ns3/uinteger.h"
@@ -174,7 +175,7 @@ namespace
 void
 WorkerDepleted(::airgrad::Selection* selection, uint32_t worker)
 {
-    selection->SetEligible(worker, false);
+    selection->SetAlive(worker, false);
 }
 
 /// What a source gives before it is depleted: above its low-battery threshold (a BasicEnergySource's), J.
@@ -199,6 +200,22 @@ ReadBatteries(::airgrad::Selection* selection, std::vector<Ptr<EnergySource>>* s
     }
 }
 
+/// Before each round's selection: who is within an availability window now.
+void
+ReadAvailability(::airgrad::Selection* selection, const ::airgrad::Availability* availability, Time* start,
+                 uint32_t round)
+{
+    if (round == 1)
+    {
+        *start = Simulator::Now();
+    }
+    const double seconds = (Simulator::Now() - *start).GetSeconds();
+    for (uint32_t m = 0; m < static_cast<uint32_t>(selection->Workers()); ++m)
+    {
+        selection->SetAvailable(m, availability->Available(m, seconds));
+    }
+}
+
 } // namespace
 
 void
@@ -206,6 +223,11 @@ AirgradHelper::FeedSelection(Ptr<ServerApp> server, const NodeContainer& workers
                              const std::vector<Ptr<WorkerApp>>& apps)
 {
     ::airgrad::Selection* selection = m_experiment.GetServer().GetSelection();
+    if (selection != nullptr && m_experiment.GetAvailability() != nullptr)
+    {
+        server->TraceConnectWithoutContext("RoundStarted", MakeBoundCallback(&ReadAvailability, selection,
+                                                                             m_experiment.GetAvailability(), &m_start));
+    }
     if (selection == nullptr || m_processors.empty())
     {
         return;

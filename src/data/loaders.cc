@@ -314,6 +314,56 @@ LoadCsv(const std::string& path, const std::string& labelColumn, long long maxRo
     return out;
 }
 
+std::vector<AvailabilityWindow>
+LoadAvailability(const std::string& path, uint32_t workers)
+{
+    std::ifstream in(path);
+    if (!in)
+    {
+        throw std::runtime_error("energy.availability = " + path + ": cannot open");
+    }
+    std::string line;
+    if (!std::getline(in, line) || SplitCsvLine(Trim(line)) != std::vector<std::string>{"worker", "start_s", "end_s"})
+    {
+        Malformed(path, 1, "the header must be worker,start_s,end_s");
+    }
+    std::vector<AvailabilityWindow> out;
+    long long number = 1;
+    while (std::getline(in, line))
+    {
+        ++number;
+        line = Trim(line);
+        if (line.empty())
+        {
+            continue;
+        }
+        const std::vector<std::string> cells = SplitCsvLine(line);
+        if (cells.size() != 3)
+        {
+            Malformed(path, number, std::to_string(cells.size()) + " cells, expected worker,start_s,end_s");
+        }
+        const double worker = ParseNumber(cells[0], path, number, "worker");
+        AvailabilityWindow w;
+        w.startS = ParseNumber(cells[1], path, number, "start_s");
+        w.endS = ParseNumber(cells[2], path, number, "end_s");
+        if (worker < 0.0 || worker >= workers || worker != std::floor(worker))
+        {
+            Malformed(path, number, "worker '" + cells[0] + "' is not a worker number 0 .. " + std::to_string(workers - 1));
+        }
+        if (w.startS < 0.0 || !(w.endS > w.startS))
+        {
+            Malformed(path, number, "the interval needs 0 <= start_s < end_s");
+        }
+        if (out.size() == kMaxAvailabilityWindows)
+        {
+            Malformed(path, number, "more than " + std::to_string(kMaxAvailabilityWindows) + " intervals");
+        }
+        w.worker = static_cast<uint32_t>(worker);
+        out.push_back(w);
+    }
+    return out;
+}
+
 void
 ScaleFeatures(Scaling scaling, Dataset& train, Dataset& test)
 {

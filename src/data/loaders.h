@@ -41,6 +41,24 @@ Dataset LoadLibsvm(const std::string& path, long long maxRows = 0, Eigen::Index 
  */
 Dataset LoadCsv(const std::string& path, const std::string& labelColumn, long long maxRows = 0);
 
+/// One interval in which a worker may be chosen, s of simulated time since round 1 began.
+struct AvailabilityWindow
+{
+    uint32_t worker = 0;
+    double startS = 0.0; ///< from (inclusive)
+    double endS = 0.0;   ///< to (exclusive)
+};
+
+/// The most intervals an energy.availability file may hold.
+constexpr size_t kMaxAvailabilityWindows = 1000000;
+
+/**
+ * \brief Reads an energy.availability file: the header `worker,start_s,end_s`, then one interval
+ * per line: a worker number below `workers` and 0 <= start_s < end_s, finite. Throws
+ * std::runtime_error naming the file, the line and what is wrong.
+ */
+std::vector<AvailabilityWindow> LoadAvailability(const std::string& path, uint32_t workers);
+
 /// The cells of one CSV line (no quoting), each trimmed of blanks; a trailing comma is an empty cell.
 std::vector<std::string> SplitCsvLine(const std::string& line);
 

@@ -104,6 +104,7 @@ struct ExperimentConfig
     std::vector<double> batteryJ; ///< per-worker battery, J: empty = none (unlimited), one value, or one per worker
     double batteryLoJ = 0.0;      ///< > 0: batteries drawn uniform on [batteryLoJ, batteryHiJ] from the seed
     double batteryHiJ = 0.0;
+    std::string availabilityFile; ///< CSV of worker,start_s,end_s intervals; empty = always available
     // [selection]
     std::string selectionPolicy = "all"; ///< a registered policy (round/selection.h)
     double selectionPerRound = 0.0;      ///< participants per round: >= 1 a count, < 1 a fraction of the workers, 0 = all

@@ -390,8 +390,13 @@ Experiment::Experiment(const ExperimentConfig& config)
     {
         m_server->SetBuffered(config.buffer > 0 ? config.buffer : config.workers, config.stalenessExponent);
     }
-    // Batteries need a selection even for policy = all: a depleted worker is no longer chosen.
-    if (config.selectionPolicy != "all" || !m_batteriesJ.empty())
+    if (!config.availabilityFile.empty())
+    {
+        m_availability = std::make_unique<Availability>(
+            LoadAvailability(config.availabilityFile, static_cast<uint32_t>(config.workers)), config.workers);
+    }
+    // Batteries and availability need a selection even for policy = all: who is eligible changes.
+    if (config.selectionPolicy != "all" || !m_batteriesJ.empty() || m_availability)
     {
         const double k = config.selectionPerRound;
         const int perRound = k >= 1.0 ? static_cast<int>(k)

@@ -72,6 +72,8 @@ class Experiment
     double Step() const { return m_step; }
     /// Per worker, its battery (energy.battery_j, drawn from the seed for uniform:LO:HI), J; empty: none.
     const std::vector<double>& BatteriesJ() const { return m_batteriesJ; }
+    /// When each worker may be chosen (energy.availability); null when always.
+    const Availability* GetAvailability() const { return m_availability.get(); }
     /// Bytes of the shards' features and labels: what a full-batch round must read at least.
     double TrainBytes() const { return m_trainBytes; }
 
@@ -108,6 +110,7 @@ class Experiment
     std::string m_cacheEntry;
     double m_trainBytes = 0.0;
     std::vector<double> m_batteriesJ;
+    std::unique_ptr<Availability> m_availability;
     mutable Eigen::VectorXd m_gradient;
     mutable Eigen::VectorXd m_subgradient;
 };

@@ -184,7 +184,9 @@ Selection::Selection(std::unique_ptr<SelectionPolicy> policy, bool selectsAll, i
       m_selectsAll(selectsAll),
       m_perRound(static_cast<size_t>(std::max(1, perRound))),
       m_rng(seed),
-      m_workers(static_cast<size_t>(workers))
+      m_workers(static_cast<size_t>(workers)),
+      m_alive(static_cast<size_t>(workers), 1),
+      m_available(static_cast<size_t>(workers), 1)
 {
     for (WorkerStanding& w : m_workers)
     {
@@ -233,6 +235,24 @@ Selection::Select(uint32_t round, const std::vector<uint32_t>& lastApplied, std:
         }
         selected[m] = 1;
     }
+}
+
+Availability::Availability(const std::vector<AvailabilityWindow>& windows, int workers)
+    : m_windows(static_cast<size_t>(workers))
+{
+    for (const AvailabilityWindow& w : windows)
+    {
+        m_windows[w.worker].emplace_back(w.startS, w.endS);
+    }
+}
+
+bool
+Availability::Available(uint32_t worker, double seconds) const
+{
+    const auto& windows = m_windows[worker];
+    return windows.empty() || std::any_of(windows.begin(), windows.end(), [seconds](const auto& w) {
+               return w.first <= seconds && seconds < w.second;
+           });
 }
 
 double

@@ -2,6 +2,7 @@
 #define AIRGRAD_ROUND_SELECTION_H
 
 #include "core/rng.h"
+#include "data/loaders.h"
 
 #include <cstdint>
 #include <functional>
@@ -53,7 +54,7 @@ std::unique_ptr<SelectionPolicy> CreateSelectionPolicy(const std::string& name);
 /**
  * \brief The server's selection: each round it asks the policy for the participants among the
  * eligible workers and keeps what the policy may rank by. Drivers report what the network shows
- * (SetChannelDb, SetBatteryJ, SetEligible).
+ * (SetChannelDb, SetBatteryJ, SetAlive, SetAvailable).
  */
 class Selection
 {
@@ -61,10 +62,21 @@ class Selection
     /// `perRound`: participants per round (more than the eligible: all eligible).
     Selection(std::unique_ptr<SelectionPolicy> policy, bool selectsAll, int workers, int perRound, uint64_t seed);
 
-    void SetEligible(uint32_t worker, bool eligible) { m_workers[worker].eligible = eligible; }
+    /// A depleted worker is not alive; one outside its availability windows not available.
+    void SetAlive(uint32_t worker, bool alive)
+    {
+        m_alive[worker] = alive;
+        m_workers[worker].eligible = alive && m_available[worker];
+    }
+    void SetAvailable(uint32_t worker, bool available)
+    {
+        m_available[worker] = available;
+        m_workers[worker].eligible = m_alive[worker] && available;
+    }
     void SetChannelDb(uint32_t worker, double db) { m_workers[worker].channelDb = db; }
     void SetBatteryJ(uint32_t worker, double joules) { m_workers[worker].batteryJ = joules; }
     const WorkerStanding& Standing(uint32_t worker) const { return m_workers[worker]; }
+    int Workers() const { return static_cast<int>(m_workers.size()); }
 
     /**
      * \brief The participants of `round` as one flag per worker in `selected`; left empty when
@@ -79,8 +91,22 @@ class Selection
     size_t m_perRound;
     Rng m_rng;
     std::vector<WorkerStanding> m_workers;
+    std::vector<uint8_t> m_alive;
+    std::vector<uint8_t> m_available;
     std::vector<uint32_t> m_candidates;
     std::vector<uint32_t> m_chosen;
+};
+
+/// When each worker may be chosen (energy.availability): a worker with no interval always may.
+class Availability
+{
+  public:
+    Availability(const std::vector<AvailabilityWindow>& windows, int workers);
+    /// Whether `worker` may be chosen `seconds` after round 1 began.
+    bool Available(uint32_t worker, double seconds) const;
+
+  private:
+    std::vector<std::vector<std::pair<double, double>>> m_windows; ///< per worker: [start, end)
 };
 
 /// Jain's fairness index of `counts`: (sum x)^2 / (n sum x^2), 1 when all are equal; 1 for all zero.

@@ -928,6 +928,11 @@ Rules()
                  c.batteryJ = ParseRealList(k, v, 1e-6, 1e5);
              }
          }},
+        {{"energy.availability", "", "",
+          "wifi, link: a CSV file with the header worker,start_s,end_s and one interval per line "
+          "(s of simulated time since round 1 began, start inclusive, end exclusive): a worker "
+          "listed may be chosen only within its intervals; one not listed always; empty = all always"},
+         [](ExperimentConfig& c, const std::string&, const std::string& v) { c.availabilityFile = v; }},
         {{"selection.policy", "all", "",
           "client selection: which workers the server schedules each round (the others neither compute "
           "nor transmit): " + SelectionHelp()},
@@ -1204,6 +1209,10 @@ ResolveScenario(const ScenarioValues& values)
     {
         Reject("energy.battery_j", values.at("energy.battery_j"),
                "empty with network.kind = ideal (the ideal link spends no energy)");
+    }
+    if (!c.availabilityFile.empty() && c.networkKind == "ideal")
+    {
+        Reject("energy.availability", c.availabilityFile, "empty with network.kind = ideal (it has no time)");
     }
     if (c.batteryJ.size() > 1 && c.batteryJ.size() != static_cast<size_t>(c.workers))
     {

@@ -1,5 +1,5 @@
 // The data loaders on a file of these bytes. Byte 0 chooses LIBSVM, CSV, IDX images (with valid
-// labels) or IDX labels (with valid images).
+// labels), IDX labels (with valid images) or an energy.availability file (8 workers).
 #include "data/loaders.h"
 #include "fuzz-util.h"
 
@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     {
         return 0;
     }
-    const uint8_t which = data[0] % 4;
+    const uint8_t which = data[0] % 5;
     const fuzz::MemoryFile file(data + 1, size - 1);
     try
     {
@@ -31,6 +31,10 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         else if (which == 1)
         {
             LoadCsv(file.Path(), "label", 1000);
+        }
+        else if (which == 4)
+        {
+            LoadAvailability(file.Path(), 8);
         }
         else
         {

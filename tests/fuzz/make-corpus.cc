@@ -128,6 +128,7 @@ main(int argc, char** argv)
     Seed("loaders", 1, Text("label,a,b\n1,0.5,2\n0,1,3\n"));
     Seed("loaders", 2, {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 9, 8, 7, 6});
     Seed("loaders", 3, {0, 0, 8, 1, 0, 0, 0, 2, 1, 5});
+    Seed("loaders", 4, Text("worker,start_s,end_s\n0,0,1.5\n3,2,1e9\n0,4,5\n"));
 
     // Scenarios: the shipped ones.
     for (int i = 2; i < argc; ++i)

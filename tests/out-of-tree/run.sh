@@ -14,7 +14,9 @@ cmake -S "$source/tests/out-of-tree" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYP
   > "$work/configure.log"
 cmake --build "$work/build" > "$work/build.log" || { cat "$work/build.log"; exit 1; }
 # The program runs from the prefix's libraries, not the build tree's.
-ldd "$work/build/user-program" | grep -q "$work/prefix/lib/libairgrad-ns3.so"
+# (ldd's whole output first: grep -q would stop reading, and pipefail fail ldd's SIGPIPE)
+libraries=$(ldd "$work/build/user-program")
+grep -q "$work/prefix/lib/libairgrad-ns3.so" <<< "$libraries"
 "$work/build/user-program" --rounds=10 --out="$work/out"
 rows=$(($(wc -l < "$work/out/metrics.csv") - 1))
 echo "out-of-tree program wrote $rows metrics rows"

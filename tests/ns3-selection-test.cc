@@ -173,13 +173,23 @@ namespace {
 
 TEST(NetworkBuffered, ABufferOfEveryWorkerIsSyncBitForBit)
 {
-    for (const char* kind : {"link", "wifi"})
+    for (const char* kind : {"link", "wifi", "link with batteries"})
     {
-        ExperimentConfig c = NetworkConfig(kind, 6);
-        c.method.name = "topk-ef";
+        ExperimentConfig c = NetworkConfig(kind == std::string("wifi") ? "wifi" : "link", 6);
+        c.method.name = "topk";
         c.method.kFraction = 0.1;
         c.snrDb = {20.0};
+        if (kind == std::string("link with batteries"))
+        {
+            c.secondsPerSample = 1e-3;
+            c.batteryJ = {0.4, 40.0, 0.9, 40.0, 40.0, 40.0}; // two die mid-round: both modes wait them out
+        }
         const Recorder sync = RunOver(c);
+        if (!c.batteryJ.empty())
+        {
+            ASSERT_EQ(sync.workerRows.back()[0].status, "depleted");
+            ASSERT_EQ(sync.workerRows.back()[2].status, "depleted");
+        }
         c.mode = "buffered";
         c.stalenessExponent = 0.5; // no update is stale: no weight below 1
         const Recorder buffered = RunOver(c);
@@ -194,6 +204,7 @@ TEST(NetworkBuffered, ABufferOfEveryWorkerIsSyncBitForBit)
             EXPECT_EQ(a.network.downlinkPayloadBits, b.network.downlinkPayloadBits) << kind;
             EXPECT_EQ(a.network.energyJ, b.network.energyJ) << kind;
             EXPECT_EQ(a.updatesApplied, b.updatesApplied) << kind;
+            EXPECT_EQ(a.updatesLost, b.updatesLost) << kind << " round " << r;
             EXPECT_EQ(b.meanStaleness, 0.0) << kind;
         }
     }

@@ -44,6 +44,10 @@ TEST(Selection, AllSendsNoFlagsUntilAWorkerIsIneligible)
     EXPECT_TRUE(flags.empty()); // the model message then carries no selection: bytes as without one
     s.SetAlive(2, false);
     EXPECT_EQ(Chosen(s, 2, List(4, 0)), (List{0, 1, 3}));
+    // Any policy that chooses everyone sends no flags either.
+    Selection random = Make("random", 4, 4);
+    random.Select(1, List(4, 0), flags);
+    EXPECT_TRUE(flags.empty());
 }
 
 TEST(Selection, RoundRobinCyclesOverTheEligibleByNumber)
@@ -347,7 +351,11 @@ TEST(BufferedRounds, MethodsWithSynchronousMirrorsAreRefused)
     EXPECT_THROW(ResolveScenario({{"run.mode", "buffered"}, {"network.kind", "link"}, {"run.buffer", "11"}}),
                  std::invalid_argument);
     EXPECT_NO_THROW(ResolveScenario({{"run.mode", "buffered"}, {"network.kind", "link"}, {"run.buffer", "4"},
-                                     {"run.staleness_weight", "poly:0.5"}, {"method.name", "topk-ef"}}));
+                                     {"run.staleness_weight", "poly:0.5"}, {"method.name", "topk"}}));
+    // Error feedback settles an applied update in full: a weight below 1 would lose the rest.
+    EXPECT_THROW(ResolveScenario({{"run.mode", "buffered"}, {"network.kind", "link"},
+                                  {"run.staleness_weight", "poly:0.5"}, {"method.name", "topk-ef"}}),
+                 std::invalid_argument);
 }
 
 } // namespace

@@ -15,6 +15,7 @@
 #include "ns3/uinteger.h"
 
 #include <cmath>
+#include <memory>
 
 namespace ns3
 {
@@ -192,7 +193,8 @@ BatteryLeftJ(Ptr<EnergySource> source)
 
 /// Before each round's selection: every battery's charge, as the devices would report it.
 void
-ReadBatteries(::airgrad::Selection* selection, std::vector<Ptr<EnergySource>>* sources, uint32_t)
+ReadBatteries(::airgrad::Selection* selection, std::shared_ptr<const std::vector<Ptr<EnergySource>>> sources,
+              uint32_t)
 {
     for (uint32_t m = 0; m < sources->size(); ++m)
     {
@@ -202,8 +204,8 @@ ReadBatteries(::airgrad::Selection* selection, std::vector<Ptr<EnergySource>>* s
 
 /// Before each round's selection: who is within an availability window now.
 void
-ReadAvailability(::airgrad::Selection* selection, const ::airgrad::Availability* availability, Time* start,
-                 uint32_t round)
+ReadAvailability(::airgrad::Selection* selection, const ::airgrad::Availability* availability,
+                 std::shared_ptr<Time> start, uint32_t round)
 {
     if (round == 1)
     {
@@ -225,8 +227,9 @@ AirgradHelper::FeedSelection(Ptr<ServerApp> server, const NodeContainer& workers
     ::airgrad::Selection* selection = m_experiment.GetServer().GetSelection();
     if (selection != nullptr && m_experiment.GetAvailability() != nullptr)
     {
-        server->TraceConnectWithoutContext("RoundStarted", MakeBoundCallback(&ReadAvailability, selection,
-                                                                             m_experiment.GetAvailability(), &m_start));
+        server->TraceConnectWithoutContext("RoundStarted",
+                                           MakeBoundCallback(&ReadAvailability, selection, m_experiment.GetAvailability(),
+                                                             std::make_shared<Time>()));
     }
     if (selection == nullptr || m_processors.empty())
     {
@@ -234,18 +237,21 @@ AirgradHelper::FeedSelection(Ptr<ServerApp> server, const NodeContainer& workers
     }
     // A depleted worker is never selected again. The server learns it at once (and the battery
     // levels below): a report that costs no airtime.
-    m_batteries.clear();
+    // Shared with the callback: the helper may go before the simulation runs.
+    auto batteries = std::make_shared<std::vector<Ptr<EnergySource>>>();
     for (uint32_t m = 0; m < workers.GetN(); ++m)
     {
         apps[m]->TraceConnectWithoutContext("Depleted", MakeBoundCallback(&WorkerDepleted, selection));
         const auto processor = m_processors.find(workers.Get(m)->GetId());
         NS_ABORT_MSG_IF(processor == m_processors.end(),
                         "AirgradHelper: worker " << m << "'s node has no energy source from InstallComputeEnergy");
-        m_batteries.push_back(processor->second->GetEnergySource());
+        batteries->push_back(processor->second->GetEnergySource());
     }
     if (!m_experiment.BatteriesJ().empty())
     {
-        server->TraceConnectWithoutContext("RoundStarted", MakeBoundCallback(&ReadBatteries, selection, &m_batteries));
+        server->TraceConnectWithoutContext(
+            "RoundStarted",
+            MakeBoundCallback(&ReadBatteries, selection, std::shared_ptr<const std::vector<Ptr<EnergySource>>>(batteries)));
     }
 }
 

@@ -76,8 +76,6 @@ class AirgradHelper
     bool m_broadcast = false; ///< network.downlink = broadcast: to the server's subnet broadcast address
     bool m_computeTimeSet = false; ///< the user set ComputeTimePerSample: not the experiment's
     std::map<uint32_t, Ptr<PowerStateEnergyModel>> m_processors; ///< by node id
-    std::vector<Ptr<EnergySource>> m_batteries; ///< per worker, for the server's selection
-    Time m_start; ///< when round 1 began (energy.availability counts from it)
 
     /// With a client selection: availability windows (energy.availability) and, with energy
     /// sources, depletion and batteries (energy.battery_j) are read before each round's choice.

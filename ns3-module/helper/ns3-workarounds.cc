@@ -28,7 +28,7 @@ SwitchOffOnceIdle(Ptr<WifiPhy> phy)
     {
         return;
     }
-    if (phy->IsStateIdle())
+    if (phy->IsStateIdle() || phy->IsStateSleep())
     {
         phy->SetOffMode();
         return;

@@ -104,6 +104,8 @@ RoundHarness::ChargeBatteries()
         source->UpdateEnergySource();
         source->SetInitialEnergy(kStationEnergyJ);
         source->SetAttribute("BasicEnergyLowBatteryThreshold", DoubleValue(1.0 - batteries[m] / kStationEnergyJ));
+        // Never recharged: above the default 15% high threshold it would count as recharged at once.
+        source->SetAttribute("BasicEnergyHighBatteryThreshold", DoubleValue(1.0));
     }
 }
 

@@ -60,6 +60,11 @@ RoundTracker::Track(const ApplicationContainer& apps)
                                                 t->OnUpdateSent(worker, bytes);
                                             },
                                             this, m));
+        // The round in progress when the battery ran out (the server's current round).
+        app->TraceConnectWithoutContext("Depleted", MakeBoundCallback(+[](RoundTracker* t, uint32_t worker) {
+                                            t->m_depletedRounds[worker] = t->m_experiment.GetServer().Round();
+                                        },
+                                        this));
         m_apps.push_back(app);
     }
 }
@@ -187,10 +192,6 @@ RoundTracker::OnWorkers(uint32_t round)
         if (app.Depleted() && !server.AppliedLast(static_cast<int>(m)))
         {
             w.status = "depleted";
-            if (m_depletedRounds[m] == 0)
-            {
-                m_depletedRounds[m] = round;
-            }
         }
         else if (server.AppliedLast(static_cast<int>(m)))
         {

@@ -230,9 +230,10 @@ WifiTopologyHelper::InstallRadioEnergy(const NetDeviceContainer& staDevices, con
     const DeviceEnergyModelContainer models = radio.Install(staDevices, sources);
     for (uint32_t s = 0; s < staDevices.GetN(); ++s)
     {
-        DynamicCast<WifiRadioEnergyModel>(models.Get(s))
-            ->SetEnergyDepletionCallback(
-                MakeBoundCallback(&SwitchOffSafely, DynamicCast<WifiNetDevice>(staDevices.Get(s))->GetPhy()));
+        Ptr<WifiRadioEnergyModel> model = DynamicCast<WifiRadioEnergyModel>(models.Get(s));
+        model->SetEnergyDepletionCallback(
+            MakeBoundCallback(&SwitchOffSafely, DynamicCast<WifiNetDevice>(staDevices.Get(s))->GetPhy()));
+        model->SetEnergyRechargedCallback(MakeCallback(+[]() {})); // a battery is never recharged
     }
     return models;
 }

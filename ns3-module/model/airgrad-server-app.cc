@@ -222,22 +222,25 @@ ServerApp::EndRound()
     const uint32_t round = m_server->Round();
     // Lost: of the selected workers, those not applied; buffered, those whose model is a
     // deadline old with nothing applied (they get the next model).
-    uint32_t lost = static_cast<uint32_t>(m_server->Participants()) - applied;
-    if (m_server->Buffered())
+    uint32_t lost = 0;
+    if (!m_server->Buffered())
     {
-        lost = 0;
+        lost = static_cast<uint32_t>(m_server->Participants()) - applied;
+    }
+    else
+    {
         for (uint32_t m = 0; m < m_workers.size(); ++m)
         {
-            if (!m_server->AppliedLast(static_cast<int>(m)) && Simulator::Now() - m_sentAt[m] >= m_deadline)
+            // A model still out (not idle) for a deadline: lost once, and the worker idle again.
+            if (!m_server->Idle(static_cast<int>(m)) && Simulator::Now() - m_sentAt[m] >= m_deadline)
             {
                 m_server->TimeOut(static_cast<int>(m));
                 ++lost;
             }
         }
     }
-    const auto participants = static_cast<uint32_t>(m_server->Participants());
     m_roundEnded(round, applied, lost);
-    NS_LOG_INFO("round " << round << " ended: " << applied << " of " << participants << " selected updates applied ("
+    NS_LOG_INFO("round " << round << " ended: " << applied << " updates applied, " << lost << " lost ("
                          << m_workers.size() << " workers)");
     if (round < m_rounds)
     {
@@ -289,7 +292,7 @@ ServerApp::UpdateArrived(uint32_t round, const std::vector<uint8_t>& update)
     {
         return; // a straggler of a finished round
     }
-    const int enough = m_server->Buffered() ? m_server->Buffer() : m_server->Participants();
+    const int enough = m_server->Buffered() ? m_server->RoundBuffer() : m_server->Participants();
     if (m_server->OnUplink(update.data(), update.size()) && ++m_arrived == static_cast<uint32_t>(enough))
     {
         EndRound();

@@ -235,6 +235,10 @@ Selection::Select(uint32_t round, const std::vector<uint32_t>& lastApplied, std:
         }
         selected[m] = 1;
     }
+    if (count == m_workers.size())
+    {
+        selected.clear(); // everyone: the model message carries no selection
+    }
 }
 
 Availability::Availability(const std::vector<AvailabilityWindow>& windows, int workers)

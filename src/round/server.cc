@@ -40,24 +40,29 @@ Server::SetBuffered(int buffer, double stalenessExponent)
     m_buffer = buffer;
     m_stalenessExponent = stalenessExponent;
     m_sentRound.assign(m_received.size(), 0);
-    m_timedOut.assign(m_received.size(), 0);
+    m_idle.assign(m_received.size(), 1);
 }
 
 void
 Server::SelectRecipients()
 {
-    // Round 1 goes to everyone; later rounds to the workers now idle: applied or timed out.
+    // To every idle worker (applied, timed out, or none sent yet) that is eligible now; the others
+    // stay idle until they are (a depleted one for good).
     m_roster.selected.assign(m_received.size(), 0);
+    int eligibleWorkers = 0;
     for (size_t m = 0; m < m_received.size(); ++m)
     {
         const bool eligible = !m_selection || m_selection->Standing(static_cast<uint32_t>(m)).eligible;
-        if (eligible && (m_round == 1 || m_applied[m] || m_timedOut[m]))
+        eligibleWorkers += eligible;
+        if (eligible && m_idle[m])
         {
             m_roster.selected[m] = 1;
             m_sentRound[m] = m_round;
+            m_idle[m] = 0;
         }
     }
-    std::fill(m_timedOut.begin(), m_timedOut.end(), 0);
+    // A buffer the eligible workers cannot fill would wait out every deadline (as sync with M).
+    m_roundBuffer = std::min(m_buffer, eligibleWorkers);
     if (std::find(m_roster.selected.begin(), m_roster.selected.end(), 0) == m_roster.selected.end())
     {
         m_roster.selected.clear(); // everyone: the message carries no selection, as in synchronous rounds
@@ -133,7 +138,7 @@ int
 Server::EndRound()
 {
     // A method that averages over everyone who computed divides by the buffer in buffered rounds.
-    m_codec->BeginRound(Buffered() ? m_buffer : m_participants);
+    m_codec->BeginRound(Buffered() ? m_roundBuffer : m_participants);
     int applied = 0;
     m_lastStaleness = 0;
     std::fill(m_applied.begin(), m_applied.end(), 0);
@@ -158,6 +163,10 @@ Server::EndRound()
             }
             m_roster.lastApplied[m] = m_headers[m].round; // the round the worker staged it in
             m_applied[m] = 1;
+            if (Buffered())
+            {
+                m_idle[m] = 1;
+            }
             m_lastStaleness += staleness;
             ++applied;
         }

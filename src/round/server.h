@@ -34,16 +34,20 @@ class Server
      * \brief Buffered (semi-asynchronous, FedBuff-like) rounds: a round ends once `buffer`
      * updates are in, whatever model each was computed at; an update computed `s` rounds ago
      * counts with weight (1 + s)^-stalenessExponent. Its model goes only to the workers whose
-     * update it applied, those a driver timed out (TimeOut), and in round 1 to all. Throws
+     * update it applied and those a driver timed out (TimeOut), all of them idle until an eligible
+     * round sends them one (round 1: everyone). Throws
      * std::invalid_argument for a method whose mirrored state assumes synchronous rounds.
      */
     void SetBuffered(int buffer, double stalenessExponent);
     bool Buffered() const { return m_buffer > 0; }
-    /// The updates a buffered round waits for (0: synchronous rounds).
-    int Buffer() const { return m_buffer; }
+    /// The updates the current buffered round waits for: run.buffer, or fewer when fewer
+    /// workers are eligible (0: synchronous rounds).
+    int RoundBuffer() const { return m_roundBuffer; }
     /// Buffered rounds: worker m's last model is a deadline old with no update of it applied;
     /// the next round's model goes to it (and an update of the old model is no longer taken).
-    void TimeOut(int m) { m_timedOut[static_cast<size_t>(m)] = 1; }
+    void TimeOut(int m) { m_idle[static_cast<size_t>(m)] = 1; }
+    /// Buffered rounds: whether worker m is waiting for a model (none sent since its last update).
+    bool Idle(int m) const { return m_idle[static_cast<size_t>(m)] != 0; }
 
     /// Starts the next round (rounds count from 1) and returns its model message.
     const std::vector<uint8_t>& BeginRound();
@@ -101,9 +105,10 @@ class Server
     int m_participants = 0;
     std::vector<long long> m_timesSelected;
     int m_buffer = 0;                   ///< buffered rounds: updates per round; 0 = synchronous
+    int m_roundBuffer = 0;              ///< this round's: at most the eligible workers
     double m_stalenessExponent = 0.0;
     std::vector<uint32_t> m_sentRound;  ///< buffered: per worker, the round of the last model sent to it
-    std::vector<uint8_t> m_timedOut;    ///< buffered: per worker, gets the next model though nothing was applied
+    std::vector<uint8_t> m_idle;        ///< buffered: per worker, waits for a model (applied, timed out, or none yet)
     std::vector<uint8_t> m_applied;     ///< per worker: the last EndRound applied its update
     long long m_lastStaleness = 0;
     std::vector<uint32_t> m_lastRejected;         ///< per worker: round of its last rejected update

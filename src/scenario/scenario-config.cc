@@ -217,6 +217,14 @@ CheckBuffered(const ExperimentConfig& c, const ScenarioValues& values)
                        "assumes every update is of the current round");
         }
     }
+    const bool errorFeedback = c.method.name == "topk-ef" || c.method.name == "randk-ef" ||
+                               c.method.name == "ef-sign" || (c.method.name == "adaptive-topk" && c.method.errorFeedback);
+    if (c.stalenessExponent > 0.0 && errorFeedback)
+    {
+        Reject("run.staleness_weight", set("run.staleness_weight"),
+               "none with method.name = " + c.method.name +
+                   " (error feedback settles an applied update in full: a weight below 1 would lose the rest)");
+    }
     if (c.networkKind == "ideal")
     {
         Reject("run.mode", "buffered", "sync with network.kind = ideal (every update arrives at once: no order)");

@@ -216,27 +216,34 @@ JsonObject::Add(const std::string& key, bool value)
     return *this;
 }
 
-JsonObject&
-JsonObject::Add(const std::string& key, const std::vector<long long>& values)
+namespace {
+
+/// A JSON array of `values`, each written by `format`.
+template <typename T, typename Format>
+std::string
+JsonArray(const std::vector<T>& values, Format format)
 {
     std::string text = "[";
     for (size_t i = 0; i < values.size(); ++i)
     {
-        text += (i ? ", " : "") + std::to_string(values[i]);
+        text += (i ? ", " : "") + format(values[i]);
     }
-    m_members.emplace_back(key, text + "]");
+    return text + "]";
+}
+
+} // namespace
+
+JsonObject&
+JsonObject::Add(const std::string& key, const std::vector<long long>& values)
+{
+    m_members.emplace_back(key, JsonArray(values, [](long long v) { return std::to_string(v); }));
     return *this;
 }
 
 JsonObject&
 JsonObject::Add(const std::string& key, const std::vector<double>& values)
 {
-    std::string text = "[";
-    for (size_t i = 0; i < values.size(); ++i)
-    {
-        text += (i ? ", " : "") + FormatNumber(values[i]);
-    }
-    m_members.emplace_back(key, text + "]");
+    m_members.emplace_back(key, JsonArray(values, [](double v) { return FormatNumber(v); }));
     return *this;
 }
 

@@ -209,11 +209,6 @@ Selection::Select(uint32_t round, const std::vector<uint32_t>& lastApplied, std:
             m_candidates.push_back(m);
         }
     }
-    if (m_selectsAll && m_candidates.size() == m_workers.size())
-    {
-        selected.clear();
-        return;
-    }
     selected.assign(m_workers.size(), 0);
     if (m_candidates.empty())
     {

@@ -1,5 +1,6 @@
 #include "test-util.h"
 
+#include "core/rng.h"
 #include "data/synthetic.h"
 #include "problem/least-squares-problem.h"
 #include "problem/logistic-problem.h"
@@ -10,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <tuple>
 
 namespace airgrad {
 namespace {
@@ -180,6 +182,37 @@ TEST(Synthetic, SameSeedSameDataAndTestSetFromTheSameModel)
     EXPECT_EQ(a.test.Samples(), 10);
     s.seed = 12;
     EXPECT_NE(MakeBinaryData(s).train.features, a.train.features);
+}
+
+TEST(Synthetic, DenseLabelsAreOneMatrixVectorProductOverTrainingAndTestRows)
+{
+    // Rows are drawn straight into the training and test matrices, but the labels must stay what
+    // Eigen's product over all n + test rows gives, bit for bit, or every shipped result changes.
+    // The shapes cover Eigen's three column chunkings (d < 128; under and over 32000 bytes of rows).
+    for (const auto& [samples, test, d] : {std::tuple<int, int, int>{300, 40, 50}, {3000, 999, 130},
+                                           {3000, 1000, 130}, {200, 0, 300}})
+    {
+        SyntheticSpec s;
+        s.samples = samples;
+        s.testSamples = test;
+        s.features = d;
+        s.noise = 0.0;
+        s.conditionNumber = 7;
+        s.seed = 5;
+        const SyntheticData data = MakeRegressionData(s);
+        Rng rng = Rng::Derive(s.seed, 0xDA7A); // the generator's stream: w first
+        Eigen::VectorXd w(d);
+        for (int j = 0; j < d; ++j)
+        {
+            w(j) = rng.Normal();
+        }
+        Eigen::MatrixXd all(samples + test, d);
+        all << data.train.features, data.test.features;
+        const Eigen::VectorXd labels = all * w / std::sqrt(static_cast<double>(d));
+        EXPECT_TRUE(labels.head(samples) == data.train.labels) << samples << " + " << test << " rows, d = " << d;
+        EXPECT_TRUE(labels.tail(test) == data.test.labels) << samples << " + " << test << " rows, d = " << d;
+        EXPECT_EQ(data.train.features(0, 0), rng.Normal()); // then the rows; feature 0 has scale 1
+    }
 }
 
 SyntheticSpec

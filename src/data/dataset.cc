@@ -1,11 +1,31 @@
 #include "data/dataset.h"
 
+#include <sys/mman.h>
+
+#include <cstdint>
 #include <limits>
 #include <stdexcept>
 #include <utility>
 #include <string>
 
 namespace airgrad {
+
+void
+ResizeForWrite(Eigen::MatrixXd& m, Eigen::Index rows, Eigen::Index cols)
+{
+    m.resize(rows, cols);
+#ifdef MADV_HUGEPAGE
+    // Only the 2 MiB-aligned interior can be huge; the advice may be refused, which costs nothing.
+    constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+    const auto start = reinterpret_cast<uintptr_t>(m.data());
+    const uintptr_t begin = (start + kHuge - 1) & ~(kHuge - 1);
+    const uintptr_t end = (start + static_cast<uintptr_t>(m.size()) * sizeof(double)) & ~(kHuge - 1);
+    if (end > begin)
+    {
+        madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+    }
+#endif
+}
 
 void
 Gather(const Dataset& data, const std::vector<Eigen::Index>& rows, Dataset& out)
@@ -76,7 +96,7 @@ Split(const Dataset& data, const std::vector<std::vector<Eigen::Index>>& parts)
     for (size_t p = 0; p < parts.size(); ++p)
     {
         const auto n = static_cast<Eigen::Index>(parts[p].size());
-        out[p].features.resize(n, data.Features());
+        ResizeForWrite(out[p].features, n, data.Features());
         out[p].labels.resize(n);
         for (Eigen::Index i = 0; i < n; ++i)
         {

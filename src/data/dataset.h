@@ -54,6 +54,9 @@ Dataset Subset(const Dataset& data, const std::vector<Eigen::Index>& rows);
 std::vector<Dataset> Split(const Dataset& data, const std::vector<std::vector<Eigen::Index>>& parts);
 /// \brief Like Subset, into `out`, reusing its storage when it is large enough.
 void Gather(const Dataset& data, const std::vector<Eigen::Index>& rows, Dataset& out);
+/// \brief Resizes `m` for writing. A large fresh buffer is asked for transparent huge pages: in
+/// this project's VMs a 4 KiB first-touch page fault cost as much as drawing the value stored in it.
+void ResizeForWrite(Eigen::MatrixXd& m, Eigen::Index rows, Eigen::Index cols);
 /// \brief Makes sparse data dense in place (for problems and scalings that need dense features).
 void Densify(Dataset& data);
 

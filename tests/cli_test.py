@@ -223,6 +223,24 @@ class Runs(unittest.TestCase):
             self.assertIn("git_commit", info)
             self.assertGreater(info["wall_clock_s"], 0)
 
+    def test_topk_ef_at_the_auto_step_on_sparse_data_suggests_a_step(self):
+        base = [QUICKSTART, *SMALL, "--set", "network.kind=ideal", "--set", "method.name=topk-ef",
+                "--set", "run.cache_dir=none", "--set", "method.k_fraction=0.1"]
+        with tempfile.TemporaryDirectory() as tmp:
+            sparse = run("run", *base, "--set", "problem.density=0.2", "--out", os.path.join(tmp, "a"))
+            self.assertEqual(sparse.returncode, 0, sparse.stderr)
+            note = [l for l in sparse.stderr.splitlines() if "note: method.step = auto" in l]
+            self.assertEqual(len(note), 1, sparse.stderr)
+            with open(os.path.join(tmp, "a", "run.json")) as f:
+                step = json.load(f)["derived"]["step"]
+            # the suggestion is sqrt(K/d) times the auto step: K = 2 of d = 20
+            suggested = float(note[0].split("sqrt(K/d)/L = ")[1].split()[0])
+            self.assertAlmostEqual(suggested, (2 / 20) ** 0.5 * step, delta=1e-5 * step)
+            for extra in (["--set", "problem.density=1"], ["--set", "problem.density=0.2", "--set", "method.step=0.5"]):
+                r = run("run", *base, *extra, "--out", os.path.join(tmp, "b"))
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertNotIn("note:", r.stderr, extra)
+
     def test_fashion_mnist_dirichlet_histograms_are_skewed(self):
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "fm")

@@ -269,6 +269,7 @@ Experiment::Experiment(const ExperimentConfig& config)
     {
         classOf = type == "logistic" ? Eigen::VectorXd((data.train.labels.array() + 1.0) / 2.0) : data.train.labels;
     }
+    m_sparseData = data.train.isSparse;
     const auto shards = Partition(config, data.train.Samples(), classOf, m_classes);
     std::vector<const Problem*> views;
     std::vector<Dataset> parts = Split(data.train, shards);

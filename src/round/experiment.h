@@ -76,6 +76,8 @@ class Experiment
     const Availability* GetAvailability() const { return m_availability.get(); }
     /// Bytes of the shards' features and labels: what a full-batch round must read at least.
     double TrainBytes() const { return m_trainBytes; }
+    /// Whether the shards hold sparse (CSR) features.
+    bool SparseData() const { return m_sparseData; }
 
     /**
      * \brief The metrics row for the server's current model. With `train` false the train loss,
@@ -109,6 +111,7 @@ class Experiment
     std::string m_optimumSource;
     std::string m_cacheEntry;
     double m_trainBytes = 0.0;
+    bool m_sparseData = false;
     std::vector<double> m_batteriesJ;
     std::unique_ptr<Availability> m_availability;
     mutable Eigen::VectorXd m_gradient;

@@ -1,9 +1,11 @@
 #include "core/rng.h"
+#include "core/thread-pool.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace airgrad {
 namespace {
@@ -50,6 +52,24 @@ TEST(Rng, UniformAndNormalMomentsMonteCarlo)
     EXPECT_NEAR(su2 / n - std::pow(su / n, 2), 1.0 / 12, 5 * 0.0745 / std::sqrt(n) * 0.5);
     EXPECT_NEAR(sn / n, 0.0, 5 / std::sqrt(n));
     EXPECT_NEAR(sn2 / n, 1.0, 5 * std::sqrt(2.0 / n));
+}
+
+TEST(Rng, FillNormalGivesTheValuesOfNormalInOrder)
+{
+    // Odd and even counts, with and without a spare left by the last call, across task boundaries.
+    ThreadPool pool(2);
+    Rng bulk(11), one(11);
+    for (const size_t count : {size_t{0}, size_t{1}, size_t{7}, size_t{8192}, size_t{20001}, size_t{3}, size_t{10000}})
+    {
+        std::vector<double> values(count);
+        bulk.FillNormal(values.data(), count, pool);
+        for (size_t i = 0; i < count; ++i)
+        {
+            ASSERT_EQ(values[i], one.Normal()) << "value " << i << " of " << count;
+        }
+    }
+    EXPECT_EQ(bulk.Normal(), one.Normal());
+    EXPECT_EQ(bulk.NextU64(), one.NextU64());
 }
 
 TEST(Rng, UniformIntCoversRangeEvenly)

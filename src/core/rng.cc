@@ -1,5 +1,8 @@
 #include "core/rng.h"
 
+#include "core/thread-pool.h"
+
+#include <algorithm>
 #include <cmath>
 
 namespace airgrad {
@@ -19,6 +22,17 @@ inline uint64_t
 Rotl(uint64_t x, int k)
 {
     return (x << k) | (x >> (64 - k));
+}
+
+/// The pair of standard normals from u1 in (0, 1) and u2 in [0, 1): one function, so that Normal
+/// and FillNormal give the same bits.
+inline void
+BoxMuller(double u1, double u2, double& first, double& second)
+{
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    const double theta = 2.0 * M_PI * u2;
+    second = r * std::sin(theta);
+    first = r * std::cos(theta);
 }
 
 } // namespace
@@ -73,6 +87,17 @@ Rng::UniformInt(uint64_t n)
 }
 
 double
+Rng::PositiveUniform01()
+{
+    double u;
+    do
+    {
+        u = Uniform01();
+    } while (u <= 0.0);
+    return u;
+}
+
+double
 Rng::Normal()
 {
     if (m_hasSpare)
@@ -80,17 +105,39 @@ Rng::Normal()
         m_hasSpare = false;
         return m_spare;
     }
-    double u1;
-    do
-    {
-        u1 = Uniform01();
-    } while (u1 <= 0.0);
-    const double u2 = Uniform01();
-    const double r = std::sqrt(-2.0 * std::log(u1));
-    const double theta = 2.0 * M_PI * u2;
-    m_spare = r * std::sin(theta);
+    const double u1 = PositiveUniform01();
+    double value;
+    BoxMuller(u1, Uniform01(), value, m_spare);
     m_hasSpare = true;
-    return r * std::cos(theta);
+    return value;
+}
+
+void
+Rng::FillNormal(double* out, size_t count, ThreadPool& pool)
+{
+    if (count > 0 && m_hasSpare)
+    {
+        *out++ = Normal();
+        --count;
+    }
+    const size_t pairs = count / 2;
+    for (size_t p = 0; p < pairs; ++p)
+    {
+        out[2 * p] = PositiveUniform01();
+        out[2 * p + 1] = Uniform01();
+    }
+    constexpr size_t kPairsPerTask = 4096;
+    pool.ParallelFor(static_cast<int>((pairs + kPairsPerTask - 1) / kPairsPerTask), [&](int task) {
+        const size_t end = std::min(pairs, (static_cast<size_t>(task) + 1) * kPairsPerTask);
+        for (size_t p = static_cast<size_t>(task) * kPairsPerTask; p < end; ++p)
+        {
+            BoxMuller(out[2 * p], out[2 * p + 1], out[2 * p], out[2 * p + 1]);
+        }
+    });
+    if (count % 2 == 1)
+    {
+        out[count - 1] = Normal(); // draws the next pair and keeps its second value
+    }
 }
 
 bool

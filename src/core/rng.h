@@ -1,9 +1,12 @@
 #ifndef AIRGRAD_CORE_RNG_H
 #define AIRGRAD_CORE_RNG_H
 
+#include <cstddef>
 #include <cstdint>
 
 namespace airgrad {
+
+class ThreadPool;
 
 /**
  * \brief The project's one random engine: xoshiro256** seeded through splitmix64.
@@ -26,11 +29,17 @@ class Rng
     uint64_t UniformInt(uint64_t n);
     /// Standard normal (Box-Muller; the second value is cached).
     double Normal();
+    /// The next `count` values of Normal(), in order. The uniforms are drawn in sequence and the
+    /// Box-Muller transforms of whole pairs, which cost ten times the draws, run on `pool`.
+    void FillNormal(double* out, size_t count, ThreadPool& pool);
     bool Bernoulli(double p);
     /// Gamma(shape, 1) by Marsaglia and Tsang (shape < 1 via Gamma(shape + 1) U^(1/shape)).
     double Gamma(double shape);
 
   private:
+    /// Uniform on (0, 1): Uniform01 redrawn while 0.
+    double PositiveUniform01();
+
     uint64_t m_s[4];
     bool m_hasSpare = false;
     double m_spare = 0.0;

@@ -1,10 +1,12 @@
 #include "data/synthetic.h"
 
 #include "core/rng.h"
+#include "core/thread-pool.h"
 
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <thread>
 
 namespace airgrad {
 
@@ -60,7 +62,8 @@ ChunkedDot(const double* row, const Eigen::VectorXd& w, Eigen::Index chunk)
 
 /// Dense rows first..first+rows of the stream into `out` (row `first` at out's row 0), labels too.
 void
-DrawDenseRows(Rng& rng, const Eigen::VectorXd& scale, const Eigen::VectorXd& w, Eigen::Index chunk, Dataset& out)
+DrawDenseRows(Rng& rng, ThreadPool& pool, const Eigen::VectorXd& scale, const Eigen::VectorXd& w, Eigen::Index chunk,
+              Dataset& out)
 {
     const Eigen::Index n = out.Samples();
     const Eigen::Index d = w.size();
@@ -72,12 +75,13 @@ DrawDenseRows(Rng& rng, const Eigen::VectorXd& scale, const Eigen::VectorXd& w, 
     for (Eigen::Index i0 = 0; i0 < n; i0 += kBlockRows)
     {
         const Eigen::Index rows = std::min(kBlockRows, n - i0);
+        rng.FillNormal(block.data(), static_cast<size_t>(rows * d), pool);
         for (Eigen::Index i = 0; i < rows; ++i)
         {
             double* row = block.row(i).data();
             for (Eigen::Index j = 0; j < d; ++j)
             {
-                row[j] = rng.Normal() * scale(j);
+                row[j] *= scale(j);
             }
             out.labels(i0 + i) = ChunkedDot(row, w, chunk) / norm;
         }
@@ -111,10 +115,11 @@ DrawLinearModel(const SyntheticSpec& spec)
     {
         // Eigen's chunking: all columns below 128, else 16 or 4 by the byte stride of n rows.
         const Eigen::Index chunk = d < 128 ? d : (n * static_cast<Eigen::Index>(sizeof(double)) < 32000 ? 16 : 4);
+        ThreadPool pool(static_cast<int>(std::max(1U, std::thread::hardware_concurrency())));
         for (Dataset* part : {&out.train, &out.test})
         {
             ResizeForWrite(part->features, part->Samples(), d);
-            DrawDenseRows(rng, scale, w, chunk, *part);
+            DrawDenseRows(rng, pool, scale, w, chunk, *part);
         }
     }
     else

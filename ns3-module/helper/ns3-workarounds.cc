@@ -3,6 +3,7 @@
 #include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/he-configuration.h"
+#include "ns3/ht-frame-exchange-manager.h"
 #include "ns3/net-device-queue-interface.h"
 #include "ns3/simulator.h"
 #include "ns3/traffic-control-helper.h"
@@ -10,6 +11,7 @@
 #include "ns3/wifi-mac-helper.h"
 #include "ns3/wifi-net-device.h"
 #include "ns3/wifi-phy.h"
+#include "ns3/wifi-psdu.h"
 
 #include <algorithm>
 
@@ -36,7 +38,46 @@ SwitchOffOnceIdle(Ptr<WifiPhy> phy)
     Simulator::Schedule(std::max(phy->GetDelayUntilIdle(), MicroSeconds(1)), &SwitchOffOnceIdle, phy);
 }
 
+/// The PHY's end-of-reception callback, in front of the frame exchange manager's Receive.
+void
+ReceiveUnlessAgreementPending(Ptr<HtFrameExchangeManager> fem,
+                              Mac48Address self,
+                              Ptr<const WifiPsdu> psdu,
+                              RxSignalInfo rxSignalInfo,
+                              WifiTxVector txVector,
+                              std::vector<bool> perMpduStatus)
+{
+    // The end of an A-MPDU (its MPDUs came one by one before, with an empty status) to us.
+    if (psdu->GetNMpdus() > 1 && !perMpduStatus.empty() && psdu->GetAddr1() == self)
+    {
+        for (const uint8_t tid : psdu->GetTids())
+        {
+            if (psdu->GetAckPolicyForTid(tid) == WifiMacHeader::NORMAL_ACK &&
+                !fem->GetBaAgreementEstablished(psdu->GetAddr2(), tid))
+            {
+                return;
+            }
+        }
+    }
+    fem->Receive(psdu, rxSignalInfo, txVector, std::move(perMpduStatus));
+}
+
 } // namespace
+
+void
+GuardAmpduWithoutAgreement(const NetDeviceContainer& devices)
+{
+    for (uint32_t i = 0; i < devices.GetN(); ++i)
+    {
+        Ptr<WifiNetDevice> device = DynamicCast<WifiNetDevice>(devices.Get(i));
+        Ptr<HtFrameExchangeManager> fem = DynamicCast<HtFrameExchangeManager>(device->GetMac()->GetFrameExchangeManager());
+        if (fem)
+        {
+            device->GetPhy()->SetReceiveOkCallback(
+                MakeBoundCallback(&ReceiveUnlessAgreementPending, fem, device->GetMac()->GetAddress()));
+        }
+    }
+}
 
 void
 SwitchOffSafely(Ptr<WifiPhy> phy)

@@ -71,6 +71,19 @@ void SetOfdmaScheduler(WifiMacHelper& apMac, uint32_t stationsPerPpdu, uint32_t 
 void EnableMuEdca(const NetDeviceContainer& apDevice);
 
 /**
+ * An A-MPDU that asks for a Block Ack (normal ack policy) under an agreement that the receiver
+ * has not yet established is dropped whole, as if its end had been lost; the sender retransmits
+ * after its Block Ack timeout. In ns-3.37 a recipient's agreement stays pending until the Ack of
+ * its ADDBA Response arrives, while the originator already counts it established; when that Ack
+ * is lost (per-packet Rayleigh fading at 15 dB loses about 1 frame in 13, a collision does too),
+ * HtFrameExchangeManager::EndReceiveAmpdu copied an agreement from its map's end(), and the run
+ * died with std::bad_alloc (HE's trigger-based path aborts instead). Fixed upstream in ns-3.38.
+ * The MPDUs themselves still go up; a retransmitted copy is a duplicate fragment, which the
+ * reassembler ignores.
+ */
+void GuardAmpduWithoutAgreement(const NetDeviceContainer& devices);
+
+/**
  * IPv4 without a queue disc: the device queue suffices, and the default FqCoDel that
  * Ipv4AddressHelper::Assign installs would drop long bursts of fragments.
  */

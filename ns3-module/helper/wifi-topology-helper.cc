@@ -93,6 +93,8 @@ WifiTopologyHelper::Install(Ptr<Node> ap, const NodeContainer& stations, int64_t
     NetDeviceContainer devices = wifi.Install(phy, mac, ap);
     SetGuardIntervals(staDevices);
     SetGuardIntervals(devices);
+    GuardAmpduWithoutAgreement(staDevices);
+    GuardAmpduWithoutAgreement(devices);
     if (m_s.ofdma)
     {
         EnableMuEdca(devices);

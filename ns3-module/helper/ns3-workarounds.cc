@@ -47,14 +47,19 @@ ReceiveUnlessAgreementPending(Ptr<HtFrameExchangeManager> fem,
                               WifiTxVector txVector,
                               std::vector<bool> perMpduStatus)
 {
-    // The end of an A-MPDU (its MPDUs came one by one before, with an empty status) to us.
-    if (psdu->GetNMpdus() > 1 && !perMpduStatus.empty() && psdu->GetAddr1() == self)
+    // Part of an A-MPDU to us: one of its MPDUs (passed up alone, with an empty status) or its end.
+    if ((perMpduStatus.empty() || psdu->GetNMpdus() > 1) && psdu->GetAddr1() == self)
     {
         for (const uint8_t tid : psdu->GetTids())
         {
             if (psdu->GetAckPolicyForTid(tid) == WifiMacHeader::NORMAL_ACK &&
                 !fem->GetBaAgreementEstablished(psdu->GetAddr2(), tid))
             {
+                if (!perMpduStatus.empty())
+                {
+                    // Whether or not its last ADDBA Response reaches the sender, start over.
+                    Simulator::ScheduleNow(&HtFrameExchangeManager::SendDelbaFrame, fem, psdu->GetAddr2(), tid, false);
+                }
                 return;
             }
         }

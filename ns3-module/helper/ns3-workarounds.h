@@ -72,14 +72,15 @@ void EnableMuEdca(const NetDeviceContainer& apDevice);
 
 /**
  * An A-MPDU that asks for a Block Ack (normal ack policy) under an agreement that the receiver
- * has not yet established is dropped whole, as if its end had been lost; the sender retransmits
- * after its Block Ack timeout. In ns-3.37 a recipient's agreement stays pending until the Ack of
- * its ADDBA Response arrives, while the originator already counts it established; when that Ack
- * is lost (per-packet Rayleigh fading at 15 dB loses about 1 frame in 13, a collision does too),
- * HtFrameExchangeManager::EndReceiveAmpdu copied an agreement from its map's end(), and the run
- * died with std::bad_alloc (HE's trigger-based path aborts instead). Fixed upstream in ns-3.38.
- * The MPDUs themselves still go up; a retransmitted copy is a duplicate fragment, which the
- * reassembler ignores.
+ * has not yet established is dropped whole, its MPDUs and its end, as if it had been lost, and
+ * the receiver answers with a DELBA, so that the two sides set the agreement up again (its ADDBA
+ * Response may never be acked: two TCP workers then never connected). In ns-3.37 a recipient's agreement stays
+ * pending until the Ack of its ADDBA Response arrives, while the originator already counts it
+ * established. When that Ack was lost (per-packet Rayleigh fading at 15 dB loses about 1 frame in
+ * 13; a collision does too), the receiver acked each MPDU of the next A-MPDU on its own, the
+ * second Ack while the first was on the air ("Invalid WifiPhy state" in SwitchToTx), and
+ * HtFrameExchangeManager::EndReceiveAmpdu copied an agreement from its map's end() (std::bad_alloc).
+ * Fixed upstream in ns-3.38.
  */
 void GuardAmpduWithoutAgreement(const NetDeviceContainer& devices);
 

@@ -1,8 +1,10 @@
 #include "ns3-workarounds.h"
 
 #include "ns3/boolean.h"
+#include "ns3/ctrl-headers.h"
 #include "ns3/double.h"
 #include "ns3/he-configuration.h"
+#include "ns3/mgt-headers.h"
 #include "ns3/ht-frame-exchange-manager.h"
 #include "ns3/net-device-queue-interface.h"
 #include "ns3/simulator.h"
@@ -12,8 +14,13 @@
 #include "ns3/wifi-net-device.h"
 #include "ns3/wifi-phy.h"
 #include "ns3/wifi-psdu.h"
+#include "ns3/wifi-tx-vector.h"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
+#include <set>
+#include <utility>
 
 namespace ns3
 {
@@ -38,33 +45,85 @@ SwitchOffOnceIdle(Ptr<WifiPhy> phy)
     Simulator::Schedule(std::max(phy->GetDelayUntilIdle(), MicroSeconds(1)), &SwitchOffOnceIdle, phy);
 }
 
+/// A receiver's frame exchange manager, and the agreements it has answered with a DELBA.
+struct AgreementGuard
+{
+    Ptr<HtFrameExchangeManager> fem;
+    Mac48Address self;
+    std::set<std::pair<Mac48Address, uint8_t>> delbaSent; ///< until the sender's next ADDBA Request
+};
+
+/// The TID whose Block Ack agreement ns-3.37 dereferences without checking for this frame: that
+/// of an A-MPDU's MPDU (passed up alone, with an empty status) or end with the normal (implicit
+/// Block Ack) policy, and in a trigger-based PPDU also that of a single QoS Data MPDU or BAR.
+std::optional<uint8_t>
+TidNeedingAgreement(Ptr<const WifiPsdu> psdu, const WifiTxVector& txVector, const std::vector<bool>& perMpduStatus)
+{
+    const bool inTbPpdu = txVector.IsUlMu();
+    if (perMpduStatus.empty() || psdu->GetNMpdus() > 1 || inTbPpdu)
+    {
+        for (const uint8_t tid : psdu->GetTids())
+        {
+            if (psdu->GetAckPolicyForTid(tid) == WifiMacHeader::NORMAL_ACK)
+            {
+                return tid;
+            }
+        }
+    }
+    if (inTbPpdu && psdu->GetNMpdus() == 1 && psdu->GetHeader(0).IsBlockAckReq())
+    {
+        CtrlBAckRequestHeader bar;
+        psdu->GetPayload(0)->PeekHeader(bar);
+        return bar.GetTidInfo();
+    }
+    return std::nullopt;
+}
+
+/// A new ADDBA Request from the sender ends the wait for it that a DELBA started.
+void
+ForgetDelbaOnAddBaRequest(AgreementGuard& guard, Ptr<const WifiPsdu> psdu)
+{
+    if (psdu->GetNMpdus() != 1 || !psdu->GetHeader(0).IsAction())
+    {
+        return;
+    }
+    Ptr<Packet> packet = psdu->GetPayload(0)->Copy();
+    WifiActionHeader action;
+    packet->RemoveHeader(action);
+    if (action.GetCategory() == WifiActionHeader::BLOCK_ACK &&
+        action.GetAction().blockAck == WifiActionHeader::BLOCK_ACK_ADDBA_REQUEST)
+    {
+        MgtAddBaRequestHeader request;
+        packet->PeekHeader(request);
+        guard.delbaSent.erase({psdu->GetAddr2(), request.GetTid()});
+    }
+}
+
 /// The PHY's end-of-reception callback, in front of the frame exchange manager's Receive.
 void
-ReceiveUnlessAgreementPending(Ptr<HtFrameExchangeManager> fem,
-                              Mac48Address self,
+ReceiveUnlessAgreementPending(std::shared_ptr<AgreementGuard> guard,
                               Ptr<const WifiPsdu> psdu,
                               RxSignalInfo rxSignalInfo,
                               WifiTxVector txVector,
                               std::vector<bool> perMpduStatus)
 {
-    // Part of an A-MPDU to us: one of its MPDUs (passed up alone, with an empty status) or its end.
-    if ((perMpduStatus.empty() || psdu->GetNMpdus() > 1) && psdu->GetAddr1() == self)
+    if (psdu->GetAddr1() == guard->self)
     {
-        for (const uint8_t tid : psdu->GetTids())
+        const Mac48Address sender = psdu->GetAddr2();
+        const std::optional<uint8_t> tid = TidNeedingAgreement(psdu, txVector, perMpduStatus);
+        if (tid && !guard->fem->GetBaAgreementEstablished(sender, *tid))
         {
-            if (psdu->GetAckPolicyForTid(tid) == WifiMacHeader::NORMAL_ACK &&
-                !fem->GetBaAgreementEstablished(psdu->GetAddr2(), tid))
+            // At the PSDU's end, once per handshake: whether or not the last ADDBA Response
+            // reaches the sender, start over.
+            if (!perMpduStatus.empty() && guard->delbaSent.insert({sender, *tid}).second)
             {
-                if (!perMpduStatus.empty())
-                {
-                    // Whether or not its last ADDBA Response reaches the sender, start over.
-                    Simulator::ScheduleNow(&HtFrameExchangeManager::SendDelbaFrame, fem, psdu->GetAddr2(), tid, false);
-                }
-                return;
+                Simulator::ScheduleNow(&HtFrameExchangeManager::SendDelbaFrame, guard->fem, sender, *tid, false);
             }
+            return;
         }
+        ForgetDelbaOnAddBaRequest(*guard, psdu);
     }
-    fem->Receive(psdu, rxSignalInfo, txVector, std::move(perMpduStatus));
+    guard->fem->Receive(psdu, rxSignalInfo, txVector, std::move(perMpduStatus));
 }
 
 } // namespace
@@ -78,8 +137,10 @@ GuardAmpduWithoutAgreement(const NetDeviceContainer& devices)
         Ptr<HtFrameExchangeManager> fem = DynamicCast<HtFrameExchangeManager>(device->GetMac()->GetFrameExchangeManager());
         if (fem)
         {
-            device->GetPhy()->SetReceiveOkCallback(
-                MakeBoundCallback(&ReceiveUnlessAgreementPending, fem, device->GetMac()->GetAddress()));
+            auto guard = std::make_shared<AgreementGuard>();
+            guard->fem = fem;
+            guard->self = device->GetMac()->GetAddress();
+            device->GetPhy()->SetReceiveOkCallback(MakeBoundCallback(&ReceiveUnlessAgreementPending, guard));
         }
     }
 }

@@ -72,9 +72,11 @@ void EnableMuEdca(const NetDeviceContainer& apDevice);
 
 /**
  * An A-MPDU that asks for a Block Ack (normal ack policy) under an agreement that the receiver
- * has not yet established is dropped whole, its MPDUs and its end, as if it had been lost, and
- * the receiver answers with a DELBA, so that the two sides set the agreement up again (its ADDBA
- * Response may never be acked: two TCP workers then never connected). In ns-3.37 a recipient's agreement stays
+ * has not yet established is dropped whole, its MPDUs and its end, as if it had been lost (so is
+ * a single QoS Data MPDU or BAR in a trigger-based PPDU, for which HE does the same), and the
+ * receiver answers with one DELBA until the sender's next ADDBA Request, so that the two sides
+ * set the agreement up again (its ADDBA Response may never be acked: two TCP workers then never
+ * connected). In ns-3.37 a recipient's agreement stays
  * pending until the Ack of its ADDBA Response arrives, while the originator already counts it
  * established. When that Ack was lost (per-packet Rayleigh fading at 15 dB loses about 1 frame in
  * 13; a collision does too), the receiver acked each MPDU of the next A-MPDU on its own, the

@@ -261,14 +261,15 @@ Run(int argc, char** argv)
         std::cerr << "airgrad: f* and L " << (experiment->OptimumSource() == "cache" ? "from the cache" : experiment->OptimumSource())
                   << (experiment->CacheEntry().empty() ? std::string() : " (" + experiment->CacheEntry() + ")") << "\n";
     }
-    if (config.method.name == "topk-ef" && config.step == 0.0 && experiment->SparseData())
+    if (config.method.name == "topk-ef" && config.problemType == "logistic" && config.step == 0.0 &&
+        experiment->SparseData())
     {
         // Measured on scenarios/sparse-logistic.ini (d = 1e5, ideal link, 200 rounds): 1/L left a
         // loss gap of 0.081 at K = 5% and grew it to 2.9 at K = 1%; sqrt(K/d)/L reached 0.0052 and
         // 0.020. On dense data 1/L is the faster of the two, so it stays the rule.
         const double k = static_cast<double>(ResolveK(config.method, experiment->Dimension()));
         std::cerr << "airgrad: note: method.step = auto is 1/L = " << experiment->Step()
-                  << " for topk-ef; on sparse data it stalled or diverged in our runs, where sqrt(K/d)/L = "
+                  << " for topk-ef; on sparse logistic data it stalled or diverged in our runs, where sqrt(K/d)/L = "
                   << std::sqrt(k / static_cast<double>(experiment->Dimension())) * experiment->Step()
                   << " converged (set method.step to it)\n";
     }

@@ -53,7 +53,11 @@ ChunkedDot(const double* row, const Eigen::VectorXd& w, Eigen::Index chunk)
         double part = 0.0;
         for (Eigen::Index j = j0; j < std::min(j0 + chunk, w.size()); ++j)
         {
+#ifdef __FMA__
+            part = std::fma(row[j], w(j), part); // what Eigen's multiply-add is in such a build
+#else
             part += row[j] * w(j);
+#endif
         }
         total += part;
     }
